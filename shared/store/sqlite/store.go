@@ -1,0 +1,205 @@
+// Package sqlite is the Store of the local runtime: tickets in an embedded
+// SQLite database (see localdb), with the timeline in rows of its own and
+// an outbox that plays the part DynamoDB Streams play on AWS.
+//
+// Every write runs in one transaction with what it causes: the ticket row,
+// its new timeline rows and, when the change asks for a hand-off or a timer
+// (ticket.Change.Effects), an outbox row. The local dispatcher reads the
+// outbox and deletes a row only once its effects are durable elsewhere, so
+// nothing is lost between "stored" and "delivered", across crashes too.
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+
+	"github.com/tierline/tierline/shared/localdb"
+	"github.com/tierline/tierline/shared/store"
+	"github.com/tierline/tierline/shared/ticket"
+)
+
+var _ store.Store = (*Store)(nil)
+
+const schema = `
+CREATE TABLE IF NOT EXISTS tickets (
+	id          TEXT PRIMARY KEY,
+	integration TEXT NOT NULL,
+	dedup_key   TEXT NOT NULL,
+	tier        INTEGER NOT NULL,
+	status      TEXT NOT NULL,
+	version     INTEGER NOT NULL,
+	doc         BLOB NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS tickets_by_key ON tickets (integration, dedup_key, id);
+CREATE UNIQUE INDEX IF NOT EXISTS tickets_one_open ON tickets (integration, dedup_key) WHERE status <> 'resolved';
+CREATE INDEX IF NOT EXISTS tickets_by_tier_status ON tickets (tier, status, id);
+CREATE INDEX IF NOT EXISTS tickets_by_status ON tickets (status, id);
+CREATE INDEX IF NOT EXISTS tickets_by_tier ON tickets (tier, id);
+CREATE TABLE IF NOT EXISTS timeline (
+	ticket_id TEXT NOT NULL,
+	seq       INTEGER NOT NULL,
+	doc       BLOB NOT NULL,
+	PRIMARY KEY (ticket_id, seq)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS outbox (
+	seq       INTEGER PRIMARY KEY AUTOINCREMENT,
+	ticket_id TEXT NOT NULL,
+	change    BLOB NOT NULL
+);`
+
+// Store is a store.Store on an embedded database.
+type Store struct {
+	db      *localdb.DB
+	changes chan struct{}
+}
+
+// New creates the store's tables in db if needed.
+func New(ctx context.Context, db *localdb.DB) (*Store, error) {
+	err := db.Write(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, schema)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("sqlite store: create tables: %w", err)
+	}
+	return &Store{db: db, changes: make(chan struct{}, 1)}, nil
+}
+
+// Get returns a ticket with its timeline, read in one snapshot.
+func (s *Store) Get(ctx context.Context, id string) (*ticket.Ticket, error) {
+	tx, err := s.db.Reader().BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return nil, unavailable(err)
+	}
+	defer tx.Rollback()
+	t, err := load(ctx, tx, "SELECT doc FROM tickets WHERE id = ?", id)
+	if err != nil {
+		return nil, err
+	}
+	if t == nil {
+		return nil, ticket.Errorf(ticket.NotFound, "ticket %s not found", id)
+	}
+	return t, nil
+}
+
+// List returns a page of tickets, newest first. IDs sort by creation time,
+// so the cursor is simply the last ID of the page before.
+func (s *Store) List(ctx context.Context, q store.Query) (store.Page, error) {
+	var where []string
+	var args []any
+	if q.Tier != 0 {
+		where, args = append(where, "tier = ?"), append(args, int(q.Tier))
+	}
+	if q.Status != "" {
+		where, args = append(where, "status = ?"), append(args, string(q.Status))
+	}
+	if q.Cursor != "" {
+		id, err := ticket.ParseID(q.Cursor)
+		if err != nil {
+			return store.Page{}, ticket.Errorf(ticket.Invalid, "cursor %q is not one this API gave out", q.Cursor)
+		}
+		where, args = append(where, "id < ?"), append(args, id)
+	}
+	query := "SELECT doc FROM tickets"
+	if len(where) > 0 {
+		query += " WHERE " + strings.Join(where, " AND ")
+	}
+	n := q.PageSize()
+	query += fmt.Sprintf(" ORDER BY id DESC LIMIT %d", n+1)
+	rows, err := s.db.Reader().QueryContext(ctx, query, args...)
+	if err != nil {
+		return store.Page{}, unavailable(err)
+	}
+	defer rows.Close()
+	var page store.Page
+	for rows.Next() {
+		var doc []byte
+		if err := rows.Scan(&doc); err != nil {
+			return store.Page{}, unavailable(err)
+		}
+		t, err := decodeTicket(doc)
+		if err != nil {
+			return store.Page{}, corrupt(err)
+		}
+		page.Tickets = append(page.Tickets, t)
+	}
+	if err := rows.Err(); err != nil {
+		return store.Page{}, unavailable(err)
+	}
+	if len(page.Tickets) > n {
+		page.Tickets = page.Tickets[:n]
+		page.Next = page.Tickets[n-1].ID
+	}
+	return page, nil
+}
+
+// querier is what load needs of a transaction, read-only or not.
+type querier interface {
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+}
+
+// load reads the one ticket query selects, with its timeline, or nil.
+func load(ctx context.Context, q querier, query string, args ...any) (*ticket.Ticket, error) {
+	var doc []byte
+	err := q.QueryRowContext(ctx, query, args...).Scan(&doc)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, unavailable(err)
+	}
+	t, err := decodeTicket(doc)
+	if err != nil {
+		return nil, corrupt(err)
+	}
+	rows, err := q.QueryContext(ctx, "SELECT doc FROM timeline WHERE ticket_id = ? ORDER BY seq", t.ID)
+	if err != nil {
+		return nil, unavailable(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var b []byte
+		if err := rows.Scan(&b); err != nil {
+			return nil, unavailable(err)
+		}
+		e, err := decodeEvent(b)
+		if err != nil {
+			return nil, corrupt(err)
+		}
+		t.Timeline = append(t.Timeline, e)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, unavailable(err)
+	}
+	return t, nil
+}
+
+func unavailable(err error) error {
+	var te *ticket.Error
+	if errors.As(err, &te) {
+		return err
+	}
+	if isConstraint(err) {
+		return ticket.Wrap(ticket.Conflict, err, "the write conflicts with another ticket")
+	}
+	return ticket.Wrap(ticket.Unavailable, err, "the ticket store is unavailable")
+}
+
+func corrupt(err error) error {
+	return ticket.Wrap(ticket.Internal, err, "sqlite store: undecodable row")
+}
+
+func isConstraint(err error) bool {
+	var se *sqlite.Error
+	if !errors.As(err, &se) {
+		return false
+	}
+	return se.Code() == sqlite3.SQLITE_CONSTRAINT_UNIQUE || se.Code() == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY
+}

@@ -1,0 +1,49 @@
+package ticket
+
+import "time"
+
+// EventKind names what happened on a ticket's timeline.
+type EventKind string
+
+// The timeline's event kinds.
+const (
+	EventCreated      EventKind = "created"      // the ticket was opened; Notice 1 is its first hand-off
+	EventOccurred     EventKind = "occurred"     // the alert repeated; Count says how often so far
+	EventAcknowledged EventKind = "acknowledged" // someone took it
+	EventNoted        EventKind = "noted"        // a note: what was seen or tried
+	EventAssigned     EventKind = "assigned"     // Assignee now owns it
+	EventEscalated    EventKind = "escalated"    // moved From → To, for Reason, with a hand-off Note
+	EventRepeated     EventKind = "repeated"     // the top tier was paged again after a missed deadline
+	EventExhausted    EventKind = "exhausted"    // the top tier's deadline passed and no repeats are left
+	EventNotified     EventKind = "notified"     // hand-off Notice was delivered to Channel
+	EventResolved     EventKind = "resolved"     // closed, with the resolution in Note
+	EventReopened     EventKind = "reopened"     // a resolved ticket came back
+)
+
+// Event is one entry of a ticket's append-only timeline. Fields a kind does
+// not use stay zero.
+type Event struct {
+	At       time.Time
+	Kind     EventKind
+	Actor    string // who did it: a person, an api key name, an integration, or "tierline"
+	Note     string // free text: a note, a hand-off note, a resolution
+	From, To Tier   // escalated, repeated, reopened, created (To)
+	Reason   string // why tierline did it: "not acknowledged within 15m at L1"
+	Notice   int    // the hand-off this event started (created, escalated, repeated, reopened) or delivered (notified)
+	Channel  string // notified: the channel's name
+	Assignee string // assigned
+	Count    int    // occurred: occurrences so far
+}
+
+// occurrenceMilestone reports whether the n-th occurrence gets a timeline
+// event. Repeats are counted on the ticket; the timeline only marks 2, 10,
+// 100, 1000… so that a storm of repeats cannot grow it without bound.
+func occurrenceMilestone(n int) bool {
+	if n == 2 {
+		return true
+	}
+	for n >= 10 && n%10 == 0 {
+		n /= 10
+	}
+	return n == 1
+}

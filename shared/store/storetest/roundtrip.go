@@ -24,7 +24,9 @@ func testRoundTrip(t *testing.T, s store.Store) {
 		t.Fatal(err)
 	}
 	steps := []func(tk *ticket.Ticket) error{
-		func(tk *ticket.Ticket) error { return tk.AddNote("alice", "tried another dock", start.Add(time.Minute)) },
+		func(tk *ticket.Ticket) error {
+			return tk.AddNote("alice", "tried another dock", start.Add(time.Minute))
+		},
 		func(tk *ticket.Ticket) error { return tk.Acknowledge("alice", start.Add(2*time.Minute)) },
 		func(tk *ticket.Ticket) error { return tk.Assign("alice", "bob", start.Add(3*time.Minute)) },
 		func(tk *ticket.Ticket) error {
@@ -35,7 +37,9 @@ func testRoundTrip(t *testing.T, s store.Store) {
 			tk.RecordDelivery(2, "webhook", start.Add(5*time.Minute))
 			return nil
 		},
-		func(tk *ticket.Ticket) error { return tk.Resolve("carol", "replaced the dock", start.Add(6*time.Minute)) },
+		func(tk *ticket.Ticket) error {
+			return tk.Resolve("carol", "replaced the dock", start.Add(6*time.Minute))
+		},
 	}
 	for i, step := range steps {
 		got, err := s.Update(ctx, want.ID, step)

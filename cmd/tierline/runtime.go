@@ -1,0 +1,190 @@
+package main
+
+import (
+	"context"
+	_ "embed"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/tierline/tierline/shared/desk"
+	"github.com/tierline/tierline/shared/httpapi"
+	"github.com/tierline/tierline/shared/localdb"
+	"github.com/tierline/tierline/shared/notify"
+	"github.com/tierline/tierline/shared/policy"
+	"github.com/tierline/tierline/shared/queue/localqueue"
+	"github.com/tierline/tierline/shared/store/sqlite"
+	"github.com/tierline/tierline/shared/timer/localtimer"
+)
+
+//go:embed demo.yaml
+var demoConfig []byte
+
+// Main is the local runtime: the HTTP API, the SQLite store, the outbox
+// dispatcher, one notifier per tier and the escalation timers, in one
+// process. Set its fields, call Run, and Close to stop. A test boots it on
+// port 0 with a temporary data directory.
+type Main struct {
+	ConfigPath string // empty: the built-in demo config
+	Addr       string // default 127.0.0.1:8080
+	DataDir    string // default ./tierline-data
+	Log        *slog.Logger
+	Stdout     io.Writer // where the start-up banner goes; default io.Discard
+	Visibility time.Duration
+
+	Config *policy.Config // loaded by Run
+	URL    string         // set by Run: http://host:port
+
+	db      *localdb.DB
+	store   *sqlite.Store
+	queue   *localqueue.Queue
+	timers  *localtimer.Timer
+	desk    *desk.Service
+	server  *http.Server
+	lock    *os.File
+	stop    context.CancelFunc
+	wg      sync.WaitGroup
+	closing sync.Once
+}
+
+// Run starts everything and returns once the API is listening.
+func (m *Main) Run(ctx context.Context) (err error) {
+	if m.Log == nil {
+		m.Log = slog.New(slog.NewJSONHandler(os.Stderr, nil))
+	}
+	defer func() {
+		if err != nil {
+			m.Close()
+		}
+	}()
+	if err := m.loadConfig(); err != nil {
+		return err
+	}
+	if err := m.openData(ctx); err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", m.addr())
+	if err != nil {
+		return fmt.Errorf("listen: %w", err)
+	}
+	m.URL = "http://" + ln.Addr().String()
+	if m.Config.BaseURL == "" {
+		m.Config.BaseURL = m.URL
+	}
+	m.desk.Notifier = &notify.Deliverer{BaseURL: m.Config.BaseURL, Log: m.Log}
+	api, err := httpapi.New(m.desk, m.Config, httpapi.Options{Log: m.Log})
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	m.server = &http.Server{Handler: api, ReadHeaderTimeout: 10 * time.Second, ErrorLog: slog.NewLogLogger(m.Log.Handler(), slog.LevelWarn)}
+	bg, stop := context.WithCancel(context.WithoutCancel(ctx))
+	m.stop = stop
+	m.goRun(func() { m.serve(ln) })
+	m.goRun(func() { m.dispatch(bg) })
+	m.goRun(func() { m.timers.Run(bg, m.desk.Advance) })
+	for _, tier := range tierList {
+		m.goRun(func() { m.work(bg, tier) })
+	}
+	m.banner()
+	m.Log.Info("tierline is running", "url", m.URL, "data", m.DataDir)
+	return nil
+}
+
+// Close stops accepting requests, lets those in flight finish, stops the
+// background loops and closes the database. Work not yet done stays in the
+// outbox, the queues and the timers for the next start.
+func (m *Main) Close() error {
+	var err error
+	m.closing.Do(func() {
+		if m.server != nil {
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			err = m.server.Shutdown(ctx)
+			cancel()
+		}
+		if m.stop != nil {
+			m.stop()
+		}
+		m.wg.Wait()
+		if m.db != nil {
+			err = errors.Join(err, m.db.Close())
+		}
+		if m.lock != nil {
+			m.lock.Close() // releases the flock
+		}
+	})
+	return err
+}
+
+func (m *Main) loadConfig() error {
+	var err error
+	if m.ConfigPath == "" {
+		m.Config, err = policy.Parse("demo.yaml (built in)", demoConfig)
+	} else {
+		m.Config, err = policy.Load(m.ConfigPath)
+	}
+	return err
+}
+
+// openData locks the data directory (two runtimes on one database would
+// both dispatch and page everyone twice) and opens what lives there.
+func (m *Main) openData(ctx context.Context) error {
+	if m.DataDir == "" {
+		m.DataDir = "tierline-data"
+	}
+	if err := os.MkdirAll(m.DataDir, 0o700); err != nil {
+		return fmt.Errorf("data directory: %w", err)
+	}
+	lock, err := os.OpenFile(filepath.Join(m.DataDir, "lock"), os.O_CREATE|os.O_RDWR, 0o600)
+	if err != nil {
+		return fmt.Errorf("data directory: %w", err)
+	}
+	if err := syscall.Flock(int(lock.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+		lock.Close()
+		return fmt.Errorf("data directory %s is in use by another tierline: %w", m.DataDir, err)
+	}
+	m.lock = lock
+	if m.db, err = localdb.Open(filepath.Join(m.DataDir, "tierline.db")); err != nil {
+		return err
+	}
+	if m.store, err = sqlite.New(ctx, m.db); err != nil {
+		return err
+	}
+	if m.queue, err = localqueue.New(ctx, m.db, localqueue.Options{Visibility: m.Visibility}); err != nil {
+		return err
+	}
+	if m.timers, err = localtimer.New(ctx, m.db, localtimer.Options{Log: m.Log}); err != nil {
+		return err
+	}
+	m.desk = &desk.Service{Store: m.store, Config: m.Config, Queue: m.queue, Timer: m.timers, Log: m.Log}
+	return nil
+}
+
+func (m *Main) addr() string {
+	if m.Addr == "" {
+		return "127.0.0.1:8080"
+	}
+	return m.Addr
+}
+
+func (m *Main) serve(ln net.Listener) {
+	if err := m.server.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		m.Log.Error("http server stopped", "err", err)
+	}
+}
+
+func (m *Main) goRun(fn func()) {
+	m.wg.Add(1)
+	go func() {
+		defer m.wg.Done()
+		fn()
+	}()
+}

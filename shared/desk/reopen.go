@@ -1,0 +1,16 @@
+package desk
+
+import (
+	"context"
+	"time"
+
+	"github.com/tierline/tierline/shared/ticket"
+)
+
+// Reopen brings a resolved ticket back to its tier with fresh deadlines; the
+// tier is notified again and the escalation clock restarts.
+func (s *Service) Reopen(ctx context.Context, id, who, note string) (*ticket.Ticket, error) {
+	return s.change(ctx, id, func(t *ticket.Ticket, now time.Time) error {
+		return t.Reopen(who, note, s.Config.Deadlines(t.Policy, t.Tier), now)
+	})
+}

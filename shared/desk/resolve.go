@@ -1,0 +1,15 @@
+package desk
+
+import (
+	"context"
+	"time"
+
+	"github.com/tierline/tierline/shared/ticket"
+)
+
+// Resolve closes a ticket with a resolution; its escalation timer stops.
+func (s *Service) Resolve(ctx context.Context, id, who, resolution string) (*ticket.Ticket, error) {
+	return s.change(ctx, id, func(t *ticket.Ticket, now time.Time) error {
+		return t.Resolve(who, resolution, now)
+	})
+}

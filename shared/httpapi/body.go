@@ -1,0 +1,33 @@
+package httpapi
+
+import (
+	"errors"
+	"io"
+	"net/http"
+
+	"github.com/tierline/tierline/shared/ticket"
+)
+
+// readBody reads the whole body up to the cap. A body over the cap is
+// refused (413) without reading more of it than the cap.
+func (s *Server) readBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
+	if r.ContentLength > s.maxBody {
+		return nil, tooLarge(r.ContentLength, s.maxBody)
+	}
+	b, err := io.ReadAll(http.MaxBytesReader(w, r.Body, s.maxBody))
+	var mbe *http.MaxBytesError
+	if errors.As(err, &mbe) {
+		return nil, tooLarge(-1, s.maxBody)
+	}
+	if err != nil {
+		return nil, ticket.Wrap(ticket.Malformed, err, "the body could not be read")
+	}
+	return b, nil
+}
+
+func tooLarge(n, max int64) error {
+	if n > 0 {
+		return ticket.Errorf(ticket.TooLarge, "the body is %d bytes; the limit is %d", n, max)
+	}
+	return ticket.Errorf(ticket.TooLarge, "the body is over the limit of %d bytes", max)
+}

@@ -1,0 +1,95 @@
+// Package httpapi is tierline's HTTP interface: one http.Handler for every
+// route, the same locally (net/http) and on Lambda (through the API Gateway
+// proxy adapter). It authenticates, decodes, calls the desk, and answers in
+// the JSON of package wire, mapping error codes to statuses in one table.
+package httpapi
+
+import (
+	"fmt"
+	"log/slog"
+	"net/http"
+
+	"github.com/tierline/tierline/shared/desk"
+	"github.com/tierline/tierline/shared/intake"
+	"github.com/tierline/tierline/shared/policy"
+)
+
+// DefaultMaxBody is the body cap: 1 MiB, well under Lambda's 6 MB event
+// limit even after base64.
+const DefaultMaxBody = 1 << 20
+
+// Server serves the API.
+type Server struct {
+	desk    *desk.Service
+	config  *policy.Config
+	log     *slog.Logger
+	maxBody int64
+	mux     *http.ServeMux
+}
+
+// Options tune a Server.
+type Options struct {
+	MaxBody int64        // default DefaultMaxBody
+	Log     *slog.Logger // default slog.Default()
+}
+
+// New returns the API for a desk and its config. It fails if an integration
+// names a kind no decoder speaks.
+func New(d *desk.Service, cfg *policy.Config, opts Options) (*Server, error) {
+	for _, in := range cfg.Integrations {
+		if _, ok := intake.Lookup(in.Kind); !ok {
+			return nil, fmt.Errorf("httpapi: integration %q has kind %q, which has no decoder", in.Name, in.Kind)
+		}
+	}
+	s := &Server{desk: d, config: cfg, log: opts.Log, maxBody: opts.MaxBody, mux: http.NewServeMux()}
+	if s.log == nil {
+		s.log = slog.Default()
+	}
+	if s.maxBody <= 0 {
+		s.maxBody = DefaultMaxBody
+	}
+	s.routes()
+	return s, nil
+}
+
+// ServeHTTP serves a request.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	s.mux.ServeHTTP(w, r)
+}
+
+// routes is the route table of DESIGN.md's public contract. Each path also
+// gets a method-less pattern answering 405 in JSON, and "/" answers 404 in
+// JSON, so that every answer of the API has one shape.
+func (s *Server) routes() {
+	s.handle("GET /healthz", s.healthz)
+	s.handle("POST /v1/hooks/{integration}", s.hook)
+	s.handle("GET /v1/tickets", s.authed(s.listTickets))
+	s.handle("GET /v1/tickets/{id}", s.authed(s.getTicket))
+	s.handle("POST /v1/tickets/{id}/{action}", s.authed(s.act))
+	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		s.fail(w, r, errorf(http.StatusNotFound, "not_found", "no route %s %s", r.Method, r.URL.Path))
+	})
+}
+
+func (s *Server) handle(pattern string, h http.HandlerFunc) {
+	s.mux.HandleFunc(pattern, h)
+	method, path, _ := cut(pattern)
+	s.mux.HandleFunc(path, func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Allow", method)
+		s.fail(w, r, errorf(http.StatusMethodNotAllowed, "method_not_allowed", "%s %s: use %s", r.Method, r.URL.Path, method))
+	})
+}
+
+func cut(pattern string) (method, path string, ok bool) {
+	for i := range len(pattern) {
+		if pattern[i] == ' ' {
+			return pattern[:i], pattern[i+1:], true
+		}
+	}
+	return "", pattern, false
+}
+
+func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "application/json")
+	w.Write([]byte(`{"status":"ok"}` + "\n"))
+}

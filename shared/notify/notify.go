@@ -1,0 +1,114 @@
+// Package notify delivers hand-offs to on-call channels: a structured log
+// line, or an HTTP POST of JSON that Slack-compatible webhooks understand
+// (a "text" field) and other receivers can read in full (a "tierline" field
+// holding the whole hand-off). Deliveries are retried a few times with
+// backoff; what still fails is returned, and the caller's queue delivers the
+// notice again later.
+package notify
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/tierline/tierline/shared/policy"
+	"github.com/tierline/tierline/shared/ticket"
+	"github.com/tierline/tierline/shared/wire"
+)
+
+// Deliverer delivers hand-offs; its zero value is usable.
+type Deliverer struct {
+	Client   *http.Client // default: a client with a 10s timeout
+	BaseURL  string       // public URL of tierline, for the link to the ticket
+	Log      *slog.Logger // default slog.Default()
+	Attempts int          // tries per delivery; default 3
+	Backoff  time.Duration
+	// Sleep waits between attempts; tests replace it to run without waiting.
+	Sleep func(ctx context.Context, d time.Duration) error
+}
+
+// Deliver sends h to ch.
+func (d *Deliverer) Deliver(ctx context.Context, ch policy.Channel, h ticket.HandOff) error {
+	switch ch.Kind {
+	case "log":
+		d.log().Info("hand-off", "channel", ch.Name, "ticket", h.Ticket.ID, "tier", h.Tier.String(),
+			"notice", h.Seq, "summary", Summary(h), "url", d.ticketURL(h.Ticket.ID))
+		return nil
+	case "webhook":
+		return d.webhook(ctx, ch, h)
+	}
+	return fmt.Errorf("notify: channel %s has unknown kind %q", ch.Name, ch.Kind)
+}
+
+// Message is the JSON body a webhook channel receives.
+type Message struct {
+	Text     string       `json:"text"`
+	Tierline wire.HandOff `json:"tierline"`
+}
+
+// NewMessage builds the webhook body of a hand-off.
+func (d *Deliverer) NewMessage(h ticket.HandOff) Message {
+	url := d.ticketURL(h.Ticket.ID)
+	text := SlackEscape(Summary(h))
+	if url != "" {
+		text += "\n" + url
+	}
+	return Message{Text: text, Tierline: wire.FromHandOff(h, url)}
+}
+
+// Summary is the hand-off in a few lines of plain text: tier, priority and
+// title; where it came from and why; what was tried.
+func Summary(h ticket.HandOff) string {
+	t := h.Ticket
+	var b strings.Builder
+	fmt.Fprintf(&b, "[%s] %s %s (ticket %s)", h.Tier, t.Priority, t.Title, t.ID)
+	switch h.Kind {
+	case ticket.EventCreated:
+		fmt.Fprintf(&b, "\nNew from %s", t.Integration)
+		if t.Occurrences > 1 {
+			fmt.Fprintf(&b, ", seen %d times", t.Occurrences)
+		}
+	case ticket.EventEscalated:
+		fmt.Fprintf(&b, "\nEscalated from %s: %s", h.From, h.Reason)
+	case ticket.EventRepeated:
+		fmt.Fprintf(&b, "\nStill open: %s", h.Reason)
+	case ticket.EventReopened:
+		fmt.Fprintf(&b, "\nReopened by %s", h.Actor)
+	}
+	if h.Note != "" {
+		fmt.Fprintf(&b, "\nHand-off note: %s", h.Note)
+	}
+	var tried []string
+	for _, e := range h.Tried {
+		if e.Note != "" && (e.Kind == ticket.EventNoted || e.Kind == ticket.EventEscalated) {
+			tried = append(tried, fmt.Sprintf("%s (%s)", e.Note, e.Actor))
+		}
+	}
+	if len(tried) > 0 {
+		fmt.Fprintf(&b, "\nTried: %s", strings.Join(tried, "; "))
+	}
+	return b.String()
+}
+
+// SlackEscape escapes the three characters Slack's text format gives a
+// meaning (<, > and &), so that alert text cannot make links or mentions.
+func SlackEscape(s string) string {
+	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;").Replace(s)
+}
+
+func (d *Deliverer) ticketURL(id string) string {
+	if d.BaseURL == "" {
+		return ""
+	}
+	return strings.TrimRight(d.BaseURL, "/") + "/v1/tickets/" + id
+}
+
+func (d *Deliverer) log() *slog.Logger {
+	if d.Log != nil {
+		return d.Log
+	}
+	return slog.Default()
+}

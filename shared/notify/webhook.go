@@ -1,0 +1,97 @@
+package notify
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net/http"
+	"time"
+
+	"github.com/tierline/tierline/shared/policy"
+	"github.com/tierline/tierline/shared/ticket"
+)
+
+var defaultClient = &http.Client{Timeout: 10 * time.Second}
+
+// webhook POSTs the hand-off to ch.URL, retrying network errors, 408, 429
+// and 5xx with exponential backoff and jitter. Other answers are final.
+func (d *Deliverer) webhook(ctx context.Context, ch policy.Channel, h ticket.HandOff) error {
+	body, err := json.Marshal(d.NewMessage(h))
+	if err != nil {
+		return fmt.Errorf("notify: encode hand-off: %w", err)
+	}
+	attempts := d.Attempts
+	if attempts <= 0 {
+		attempts = 3
+	}
+	backoff := d.Backoff
+	if backoff <= 0 {
+		backoff = 500 * time.Millisecond
+	}
+	var last error
+	for i := range attempts {
+		if i > 0 {
+			wait := backoff<<(i-1) + rand.N(backoff/2+1)
+			if err := d.sleep(ctx, wait); err != nil {
+				return errors.Join(last, err)
+			}
+		}
+		retry, err := d.post(ctx, ch, body)
+		if err == nil {
+			return nil
+		}
+		last = fmt.Errorf("attempt %d of %d: %w", i+1, attempts, err)
+		if !retry {
+			break
+		}
+	}
+	return fmt.Errorf("notify: webhook %s: %w", ch.Name, last)
+}
+
+// post sends one attempt and says whether a failure is worth retrying.
+func (d *Deliverer) post(ctx context.Context, ch policy.Channel, body []byte) (retry bool, err error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, ch.URL, bytes.NewReader(body))
+	if err != nil {
+		return false, err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("User-Agent", "tierline")
+	for k, v := range ch.Headers {
+		req.Header.Set(k, v)
+	}
+	client := d.Client
+	if client == nil {
+		client = defaultClient
+	}
+	resp, err := client.Do(req)
+	if err != nil {
+		return ctx.Err() == nil, err
+	}
+	defer resp.Body.Close()
+	io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
+	switch {
+	case resp.StatusCode < 300:
+		return false, nil
+	case resp.StatusCode == http.StatusRequestTimeout, resp.StatusCode == http.StatusTooManyRequests, resp.StatusCode >= 500:
+		return true, fmt.Errorf("receiver answered %s", resp.Status)
+	}
+	return false, fmt.Errorf("receiver refused the hand-off: %s", resp.Status)
+}
+
+func (d *Deliverer) sleep(ctx context.Context, wait time.Duration) error {
+	if d.Sleep != nil {
+		return d.Sleep(ctx, wait)
+	}
+	t := time.NewTimer(wait)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}

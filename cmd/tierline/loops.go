@@ -60,25 +60,33 @@ func (m *Main) work(ctx context.Context, tier ticket.Tier) {
 			}
 			continue
 		}
+		done := make([]queue.Delivery, 0, len(batch))
+		var mu sync.Mutex
 		var wg sync.WaitGroup
 		for _, d := range batch {
 			wg.Add(1)
-			go func(d queue.Delivery) {
+			go func() {
 				defer wg.Done()
-				m.deliver(ctx, d)
-			}(d)
+				if m.deliver(ctx, d) {
+					mu.Lock()
+					done = append(done, d)
+					mu.Unlock()
+				}
+			}()
 		}
 		wg.Wait()
+		if err := m.queue.Delete(ctx, done...); err != nil {
+			m.Log.Warn("tier queue delete failed; these notices may be delivered again", "tier", tier.String(), "count", len(done), "err", err)
+		}
 	}
 }
 
-func (m *Main) deliver(ctx context.Context, d queue.Delivery) {
+// deliver hands one notice to the desk and says whether it is done with.
+func (m *Main) deliver(ctx context.Context, d queue.Delivery) bool {
 	if err := m.desk.Notify(ctx, d.Notice); err != nil {
 		m.Log.Warn("hand-off delivery failed; it will be retried", "ticket", d.Notice.TicketID,
 			"tier", d.Notice.Tier.String(), "notice", d.Notice.Seq, "attempt", d.Attempt, "err", err)
-		return
+		return false
 	}
-	if err := m.queue.Delete(ctx, d); err != nil {
-		m.Log.Warn("tier queue delete failed; the notice may be delivered again", "ticket", d.Notice.TicketID, "err", err)
-	}
+	return true
 }

@@ -39,6 +39,7 @@ type Main struct {
 	Log        *slog.Logger
 	Stdout     io.Writer // where the start-up banner goes; default io.Discard
 	Visibility time.Duration
+	DebugAddr  string // if set, net/http/pprof listens here
 
 	Config *policy.Config // loaded by Run
 	URL    string         // set by Run: http://host:port
@@ -51,6 +52,7 @@ type Main struct {
 	server  *http.Server
 	lock    *os.File
 	stop    context.CancelFunc
+	onClose []func()
 	wg      sync.WaitGroup
 	closing sync.Once
 }
@@ -94,6 +96,11 @@ func (m *Main) Run(ctx context.Context) (err error) {
 	for _, tier := range tierList {
 		m.goRun(func() { m.work(bg, tier) })
 	}
+	if m.DebugAddr != "" {
+		if err := m.serveDebug(); err != nil {
+			return err
+		}
+	}
 	m.banner()
 	m.Log.Info("tierline is running", "url", m.URL, "data", m.DataDir)
 	return nil
@@ -112,6 +119,9 @@ func (m *Main) Close() error {
 		}
 		if m.stop != nil {
 			m.stop()
+		}
+		for _, fn := range m.onClose {
+			fn()
 		}
 		m.wg.Wait()
 		if m.db != nil {

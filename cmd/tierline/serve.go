@@ -18,6 +18,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs.StringVar(&m.Addr, "addr", "127.0.0.1:8080", "listen `address`")
 	fs.StringVar(&m.DataDir, "data", "tierline-data", "data `directory`")
 	level := fs.String("log-level", "info", "log `level`: debug, info, warn or error")
+	fs.StringVar(&m.DebugAddr, "debug-addr", "", "serve Go's pprof profiles on this loopback `address` (off by default)")
 	if err := fs.Parse(args); err != nil {
 		return usageError(err.Error())
 	}

@@ -9,7 +9,6 @@ import (
 	"crypto/rand"
 	"io"
 	"log/slog"
-	"strings"
 	"time"
 
 	"github.com/tierline/tierline/shared/policy"
@@ -80,15 +79,6 @@ func ticketID(raw string) (string, error) {
 		return "", ticket.Errorf(ticket.NotFound, "ticket %q not found: ticket ids are 14 letters and digits, like 0c7g2m4x9k3t1p", raw)
 	}
 	return id, nil
-}
-
-// actor names who did something: the name given, or the fallback (an api
-// key's name) when none was.
-func actor(name, fallback string) string {
-	if name = strings.TrimSpace(name); name != "" {
-		return name
-	}
-	return fallback
 }
 
 // change loads ticket raw, lets fn change it, and stores it.

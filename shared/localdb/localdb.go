@@ -35,6 +35,7 @@ type DB struct {
 	writer *sql.DB // one connection, used only by the commit loop
 	reader *sql.DB
 	ops    chan *op
+	stmts  sync.Map // "w:"+query → *sql.Stmt on the writer, "r:"+query → on the readers
 	quit   chan struct{}
 	done   chan struct{}
 	once   sync.Once
@@ -42,7 +43,7 @@ type DB struct {
 
 type op struct {
 	ctx  context.Context
-	fn   func(*sql.Tx) error
+	fn   func(*Tx) error
 	errc chan error
 }
 
@@ -51,7 +52,7 @@ func Open(path string) (*DB, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return nil, fmt.Errorf("localdb: %w", err)
 	}
-	dsn := path + "?_busy_timeout=10000&_journal_mode=WAL&_synchronous=FULL&_txlock=immediate"
+	dsn := path + "?_busy_timeout=10000&_journal_mode=WAL&_synchronous=FULL&_txlock=immediate&_pragma=temp_store(MEMORY)"
 	writer, err := sql.Open("sqlite", dsn)
 	if err != nil {
 		return nil, fmt.Errorf("localdb: open %s: %w", path, err)
@@ -80,7 +81,7 @@ func (db *DB) Reader() *sql.DB { return db.reader }
 // fn shares the transaction with other writes but runs in its own
 // savepoint: if it returns an error (or panics) its changes alone are
 // rolled back and Write returns that error. fn must not keep tx.
-func (db *DB) Write(ctx context.Context, fn func(tx *sql.Tx) error) error {
+func (db *DB) Write(ctx context.Context, fn func(tx *Tx) error) error {
 	o := &op{ctx: ctx, fn: fn, errc: make(chan error, 1)}
 	select {
 	case db.ops <- o:
@@ -92,10 +93,51 @@ func (db *DB) Write(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	return <-o.errc
 }
 
+// Prepare prepares queries on the writer and the readers once; a Tx then
+// runs them from the cache, since on small rows parsing SQL costs more
+// than running it. Call it outside Write (an adapter's constructor is the
+// place): the writer's one connection is busy inside a write. Queries not
+// prepared still run, parsed each time.
+func (db *DB) Prepare(queries ...string) error {
+	for _, q := range queries {
+		for _, p := range []struct {
+			key  string
+			pool *sql.DB
+		}{{"w:" + q, db.writer}, {"r:" + q, db.reader}} {
+			if _, ok := db.stmts.Load(p.key); ok {
+				continue
+			}
+			s, err := p.pool.Prepare(q)
+			if err != nil {
+				return fmt.Errorf("localdb: prepare %q: %w", q, err)
+			}
+			if _, loaded := db.stmts.LoadOrStore(p.key, s); loaded {
+				s.Close()
+			}
+		}
+	}
+	return nil
+}
+
+// Read runs fn in a read-only snapshot on the reader pool: every query
+// of fn sees the database as of one moment, and none waits for writes.
+func (db *DB) Read(ctx context.Context, fn func(tx *Tx) error) error {
+	tx, err := db.reader.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return fmt.Errorf("localdb: begin read: %w", err)
+	}
+	defer tx.Rollback()
+	return fn(&Tx{tx: tx, ctx: ctx, prefix: "r:", db: db})
+}
+
 // Close finishes the writes already queued and closes the database.
 func (db *DB) Close() error {
 	db.once.Do(func() { close(db.quit) })
 	<-db.done
+	db.stmts.Range(func(_, s any) bool {
+		s.(*sql.Stmt).Close()
+		return true
+	})
 	return errors.Join(db.writer.Close(), db.reader.Close())
 }
 
@@ -146,7 +188,7 @@ func (db *DB) commit(batch []*op) {
 			errs[i] = err
 			continue
 		}
-		errs[i] = runSavepoint(tx, o.fn)
+		errs[i] = runSavepoint(tx, &Tx{tx: tx, ctx: o.ctx, prefix: "w:", db: db}, o.fn)
 	}
 	if err := tx.Commit(); err != nil {
 		for i := range errs {
@@ -160,7 +202,7 @@ func (db *DB) commit(batch []*op) {
 	}
 }
 
-func runSavepoint(tx *sql.Tx, fn func(*sql.Tx) error) (err error) {
+func runSavepoint(tx *sql.Tx, t *Tx, fn func(*Tx) error) (err error) {
 	if _, err := tx.Exec("SAVEPOINT w"); err != nil {
 		return fmt.Errorf("localdb: savepoint: %w", err)
 	}
@@ -177,5 +219,5 @@ func runSavepoint(tx *sql.Tx, fn func(*sql.Tx) error) (err error) {
 			err = errors.Join(err, fmt.Errorf("localdb: release: %w", rerr))
 		}
 	}()
-	return fn(tx)
+	return fn(t)
 }

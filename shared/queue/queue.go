@@ -26,8 +26,8 @@ type Queue interface {
 	// wait for the first one; it returns an empty slice when none came.
 	Receive(ctx context.Context, tier ticket.Tier, max int, wait time.Duration) ([]Delivery, error)
 
-	// Delete removes a message that was handled.
-	Delete(ctx context.Context, d Delivery) error
+	// Delete removes messages that were handled.
+	Delete(ctx context.Context, ds ...Delivery) error
 }
 
 // Delivery is one received message.

@@ -35,9 +35,9 @@ type Store interface {
 	// returns the ticket as loaded; any other error is returned as is.
 	Update(ctx context.Context, id string, fn func(t *ticket.Ticket) error) (*ticket.Ticket, error)
 
-	// Upsert is the dedup write. It loads the newest ticket of
-	// (integration, dedupKey), open or resolved, or nil if there is none,
-	// and calls fn with it. fn returns the same ticket changed (stored in
+	// Upsert is the dedup write. It loads the open ticket of (integration,
+	// dedupKey), or when none is open the newest one of the key (resolved),
+	// or nil if there is none, and calls fn with it. fn returns the same ticket changed (stored in
 	// place), a new ticket (stored beside it), or nil to store nothing. A
 	// new ticket is refused with Conflict while another ticket of the key is
 	// open: concurrent Upserts of one key never make two open tickets. Like

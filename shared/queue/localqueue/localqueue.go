@@ -8,7 +8,6 @@ package localqueue
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"sync"
 	"time"
@@ -32,6 +31,18 @@ CREATE TABLE IF NOT EXISTS queue_messages (
 	sent       INTEGER NOT NULL
 );
 CREATE INDEX IF NOT EXISTS queue_messages_ready ON queue_messages (tier, dead, visible_at);`
+
+const (
+	insertMessage = `INSERT INTO queue_messages (key, tier, ticket_id, seq, visible_at, sent)
+		VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO NOTHING`
+	// deadLetter moves messages received MaxReceives times, and due again,
+	// to the dead letters instead of delivering them once more.
+	deadLetter = `UPDATE queue_messages SET dead = 1 WHERE tier = ? AND dead = 0 AND visible_at <= ? AND receives >= ?`
+	receive    = `UPDATE queue_messages SET receives = receives + 1, visible_at = ?
+		WHERE key IN (SELECT key FROM queue_messages WHERE tier = ? AND dead = 0 AND visible_at <= ? ORDER BY sent, key LIMIT ?)
+		RETURNING key, ticket_id, seq, receives`
+	deleteMessage = `DELETE FROM queue_messages WHERE key = ?`
+)
 
 // Options configure a Queue like the attributes of an SQS queue.
 type Options struct {
@@ -61,16 +72,18 @@ func New(ctx context.Context, db *localdb.DB, opts Options) (*Queue, error) {
 		opts.Now = time.Now
 	}
 	q := &Queue{db: db, opts: opts, wake: map[ticket.Tier]chan struct{}{}}
-	err := db.Write(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, schema); err != nil {
+	err := db.Write(ctx, func(tx *localdb.Tx) error {
+		if _, err := tx.Exec(schema); err != nil {
 			return err
 		}
-		_, err := tx.ExecContext(ctx, "UPDATE queue_messages SET visible_at = ? WHERE dead = 0 AND visible_at > ?",
-			q.now(), q.now())
+		_, err := tx.Exec("UPDATE queue_messages SET visible_at = ? WHERE dead = 0 AND visible_at > ?", q.now(), q.now())
 		return err
 	})
 	if err != nil {
 		return nil, fmt.Errorf("localqueue: create table: %w", err)
+	}
+	if err := db.Prepare(insertMessage, deadLetter, receive, deleteMessage); err != nil {
+		return nil, fmt.Errorf("localqueue: %w", err)
 	}
 	return q, nil
 }
@@ -82,14 +95,12 @@ func (q *Queue) Send(ctx context.Context, notices ...ticket.Notice) error {
 		return nil
 	}
 	now := q.now()
-	err := q.db.Write(ctx, func(tx *sql.Tx) error {
+	err := q.db.Write(ctx, func(tx *localdb.Tx) error {
 		for _, n := range notices {
 			if !n.Tier.Valid() {
 				return fmt.Errorf("localqueue: notice %s has no tier", n.Key())
 			}
-			_, err := tx.ExecContext(ctx, `INSERT INTO queue_messages (key, tier, ticket_id, seq, visible_at, sent)
-				VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO NOTHING`, n.Key(), int(n.Tier), n.TicketID, n.Seq, now, now)
-			if err != nil {
+			if _, err := tx.Exec(insertMessage, n.Key(), int(n.Tier), n.TicketID, n.Seq, now, now); err != nil {
 				return err
 			}
 		}
@@ -133,41 +144,24 @@ func (q *Queue) Receive(ctx context.Context, tier ticket.Tier, max int, wait tim
 func (q *Queue) take(ctx context.Context, tier ticket.Tier, max int) ([]queue.Delivery, error) {
 	var out []queue.Delivery
 	now := q.now()
-	err := q.db.Write(ctx, func(tx *sql.Tx) error {
+	err := q.db.Write(ctx, func(tx *localdb.Tx) error {
 		out = out[:0]
-		rows, err := tx.QueryContext(ctx, `SELECT key, ticket_id, seq, receives FROM queue_messages
-			WHERE tier = ? AND dead = 0 AND visible_at <= ? ORDER BY sent, key LIMIT ?`, int(tier), now, max)
+		if _, err := tx.Exec(deadLetter, int(tier), now, q.opts.MaxReceives); err != nil {
+			return err
+		}
+		rows, err := tx.Query(receive, now+q.opts.Visibility.Milliseconds(), int(tier), now, max)
 		if err != nil {
 			return err
 		}
-		var due []queue.Delivery
+		defer rows.Close()
 		for rows.Next() {
-			var d queue.Delivery
+			d := queue.Delivery{Notice: ticket.Notice{Tier: tier}}
 			if err := rows.Scan(&d.Receipt, &d.Notice.TicketID, &d.Notice.Seq, &d.Attempt); err != nil {
-				rows.Close()
 				return err
 			}
-			d.Notice.Tier = tier
-			d.Attempt++
-			due = append(due, d)
+			out = append(out, d)
 		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return err
-		}
-		for _, d := range due {
-			if d.Attempt > q.opts.MaxReceives {
-				_, err = tx.ExecContext(ctx, "UPDATE queue_messages SET dead = 1 WHERE key = ?", d.Receipt)
-			} else {
-				_, err = tx.ExecContext(ctx, "UPDATE queue_messages SET receives = ?, visible_at = ? WHERE key = ?",
-					d.Attempt, now+q.opts.Visibility.Milliseconds(), d.Receipt)
-				out = append(out, d)
-			}
-			if err != nil {
-				return err
-			}
-		}
-		return nil
+		return rows.Err()
 	})
 	if err != nil {
 		return nil, ticket.Wrap(ticket.Unavailable, err, "localqueue: receive")
@@ -175,11 +169,18 @@ func (q *Queue) take(ctx context.Context, tier ticket.Tier, max int) ([]queue.De
 	return out, nil
 }
 
-// Delete removes a handled message.
-func (q *Queue) Delete(ctx context.Context, d queue.Delivery) error {
-	err := q.db.Write(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, "DELETE FROM queue_messages WHERE key = ?", d.Receipt)
-		return err
+// Delete removes handled messages.
+func (q *Queue) Delete(ctx context.Context, ds ...queue.Delivery) error {
+	if len(ds) == 0 {
+		return nil
+	}
+	err := q.db.Write(ctx, func(tx *localdb.Tx) error {
+		for _, d := range ds {
+			if _, err := tx.Exec(deleteMessage, d.Receipt); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
 	if err != nil {
 		return ticket.Wrap(ticket.Unavailable, err, "localqueue: delete")

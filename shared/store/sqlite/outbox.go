@@ -2,11 +2,13 @@ package sqlite
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
+	"time"
 
+	"github.com/tierline/tierline/shared/localdb"
 	"github.com/tierline/tierline/shared/ticket"
 )
 
@@ -17,32 +19,49 @@ type Entry struct {
 	Change ticket.Change
 }
 
+// changeDoc is an outbox row: the two images of a change, reduced to what
+// ticket.Change.Effects reads.
 type changeDoc struct {
-	Old json.RawMessage `json:"old,omitempty"`
-	New json.RawMessage `json:"new"`
+	Old *imageDoc `json:"old,omitempty"`
+	New *imageDoc `json:"new"`
 }
 
-// addOutbox records c in the outbox if it has effects; timelines are left
-// out, as Effects needs none.
-func addOutbox(ctx context.Context, tx *sql.Tx, c ticket.Change) (bool, error) {
+type imageDoc struct {
+	ID            string        `json:"id"`
+	Tier          ticket.Tier   `json:"tier"`
+	Status        ticket.Status `json:"status"`
+	Notices       int           `json:"notices"`
+	Clock         int           `json:"clock"`
+	AcknowledgeBy time.Time     `json:"acknowledge_by"`
+	ResolveBy     time.Time     `json:"resolve_by"`
+}
+
+func image(t *ticket.Ticket) *imageDoc {
+	if t == nil {
+		return nil
+	}
+	return &imageDoc{ID: t.ID, Tier: t.Tier, Status: t.Status, Notices: t.Notices, Clock: t.Clock,
+		AcknowledgeBy: t.AcknowledgeBy, ResolveBy: t.ResolveBy}
+}
+
+func (d *imageDoc) ticket() *ticket.Ticket {
+	if d == nil {
+		return nil
+	}
+	return &ticket.Ticket{ID: d.ID, Tier: d.Tier, Status: d.Status, Notices: d.Notices, Clock: d.Clock,
+		AcknowledgeBy: d.AcknowledgeBy, ResolveBy: d.ResolveBy}
+}
+
+// addOutbox records c in the outbox if it has effects.
+func addOutbox(tx *localdb.Tx, c ticket.Change) (bool, error) {
 	if c.Effects().Empty() {
 		return false, nil
 	}
-	var d changeDoc
-	var err error
-	if c.Old != nil {
-		if d.Old, err = encodeTicket(c.Old); err != nil {
-			return false, ticket.Wrap(ticket.Internal, err, "sqlite store: encode outbox")
-		}
-	}
-	if d.New, err = encodeTicket(c.New); err != nil {
-		return false, ticket.Wrap(ticket.Internal, err, "sqlite store: encode outbox")
-	}
-	b, err := json.Marshal(d)
+	b, err := json.Marshal(changeDoc{Old: image(c.Old), New: image(c.New)})
 	if err != nil {
 		return false, ticket.Wrap(ticket.Internal, err, "sqlite store: encode outbox")
 	}
-	_, err = tx.ExecContext(ctx, "INSERT INTO outbox (ticket_id, change) VALUES (?, ?)", c.New.ID, b)
+	_, err = tx.Exec(insertOutbox, c.New.ID, b)
 	return err == nil, err
 }
 
@@ -61,17 +80,10 @@ func (s *Store) Outbox(ctx context.Context, limit int) ([]Entry, error) {
 			return nil, unavailable(err)
 		}
 		var d changeDoc
-		if err := json.Unmarshal(b, &d); err != nil {
-			return nil, corrupt(err)
+		if err := json.Unmarshal(b, &d); err != nil || d.New == nil {
+			return nil, corrupt(errors.Join(err, errors.New("outbox row without a new image")))
 		}
-		if len(d.Old) > 0 {
-			if e.Change.Old, err = decodeTicket(d.Old); err != nil {
-				return nil, corrupt(err)
-			}
-		}
-		if e.Change.New, err = decodeTicket(d.New); err != nil {
-			return nil, corrupt(err)
-		}
+		e.Change = ticket.Change{Old: d.Old.ticket(), New: d.New.ticket()}
 		out = append(out, e)
 	}
 	if err := rows.Err(); err != nil {
@@ -90,8 +102,8 @@ func (s *Store) Dispatched(ctx context.Context, seqs ...int64) error {
 		args[i] = v
 	}
 	q := fmt.Sprintf("DELETE FROM outbox WHERE seq IN (%s)", strings.TrimSuffix(strings.Repeat("?,", len(seqs)), ","))
-	return s.write(ctx, func(tx *sql.Tx) (bool, error) {
-		_, err := tx.ExecContext(ctx, q, args...)
+	return s.write(ctx, func(tx *localdb.Tx) (bool, error) {
+		_, err := tx.Exec(q, args...)
 		return false, err
 	})
 }

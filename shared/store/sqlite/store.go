@@ -53,6 +53,18 @@ CREATE TABLE IF NOT EXISTS outbox (
 	change    BLOB NOT NULL
 );`
 
+// The statements of the hot paths, prepared once in New.
+const (
+	selectByID     = "SELECT doc FROM tickets WHERE id = ?"
+	selectOpen     = "SELECT doc FROM tickets WHERE integration = ? AND dedup_key = ? AND status <> 'resolved'"
+	selectLatest   = "SELECT doc FROM tickets WHERE integration = ? AND dedup_key = ? ORDER BY id DESC LIMIT 1"
+	selectTimeline = "SELECT doc FROM timeline WHERE ticket_id = ? ORDER BY seq"
+	insertTicket   = "INSERT INTO tickets (id, integration, dedup_key, tier, status, version, doc) VALUES (?, ?, ?, ?, ?, ?, ?)"
+	updateTicket   = "UPDATE tickets SET tier = ?, status = ?, version = ?, doc = ? WHERE id = ? AND version = ?"
+	insertEvent    = "INSERT INTO timeline (ticket_id, seq, doc) VALUES (?, ?, ?)"
+	insertOutbox   = "INSERT INTO outbox (ticket_id, change) VALUES (?, ?)"
+)
+
 // Store is a store.Store on an embedded database.
 type Store struct {
 	db      *localdb.DB
@@ -61,26 +73,29 @@ type Store struct {
 
 // New creates the store's tables in db if needed.
 func New(ctx context.Context, db *localdb.DB) (*Store, error) {
-	err := db.Write(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, schema)
+	err := db.Write(ctx, func(tx *localdb.Tx) error {
+		_, err := tx.Exec(schema)
 		return err
 	})
 	if err != nil {
 		return nil, fmt.Errorf("sqlite store: create tables: %w", err)
+	}
+	if err := db.Prepare(selectByID, selectOpen, selectLatest, selectTimeline, insertTicket, updateTicket, insertEvent, insertOutbox); err != nil {
+		return nil, fmt.Errorf("sqlite store: %w", err)
 	}
 	return &Store{db: db, changes: make(chan struct{}, 1)}, nil
 }
 
 // Get returns a ticket with its timeline, read in one snapshot.
 func (s *Store) Get(ctx context.Context, id string) (*ticket.Ticket, error) {
-	tx, err := s.db.Reader().BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	var t *ticket.Ticket
+	err := s.db.Read(ctx, func(tx *localdb.Tx) error {
+		var err error
+		t, err = load(tx, selectByID, id)
+		return err
+	})
 	if err != nil {
 		return nil, unavailable(err)
-	}
-	defer tx.Rollback()
-	t, err := load(ctx, tx, "SELECT doc FROM tickets WHERE id = ?", id)
-	if err != nil {
-		return nil, err
 	}
 	if t == nil {
 		return nil, ticket.Errorf(ticket.NotFound, "ticket %s not found", id)
@@ -139,16 +154,10 @@ func (s *Store) List(ctx context.Context, q store.Query) (store.Page, error) {
 	return page, nil
 }
 
-// querier is what load needs of a transaction, read-only or not.
-type querier interface {
-	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
-	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
-}
-
 // load reads the one ticket query selects, with its timeline, or nil.
-func load(ctx context.Context, q querier, query string, args ...any) (*ticket.Ticket, error) {
+func load(tx *localdb.Tx, query string, args ...any) (*ticket.Ticket, error) {
 	var doc []byte
-	err := q.QueryRowContext(ctx, query, args...).Scan(&doc)
+	err := tx.QueryRow(query, args...).Scan(&doc)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
 	}
@@ -159,7 +168,7 @@ func load(ctx context.Context, q querier, query string, args ...any) (*ticket.Ti
 	if err != nil {
 		return nil, corrupt(err)
 	}
-	rows, err := q.QueryContext(ctx, "SELECT doc FROM timeline WHERE ticket_id = ? ORDER BY seq", t.ID)
+	rows, err := tx.Query(selectTimeline, t.ID)
 	if err != nil {
 		return nil, unavailable(err)
 	}

@@ -2,9 +2,9 @@ package sqlite
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 
+	"github.com/tierline/tierline/shared/localdb"
 	"github.com/tierline/tierline/shared/store"
 	"github.com/tierline/tierline/shared/ticket"
 )
@@ -13,8 +13,8 @@ import (
 // serialised by localdb, so fn runs exactly once and never loses a race.
 func (s *Store) Update(ctx context.Context, id string, fn func(*ticket.Ticket) error) (*ticket.Ticket, error) {
 	var out *ticket.Ticket
-	err := s.write(ctx, func(tx *sql.Tx) (bool, error) {
-		t, err := load(ctx, tx, "SELECT doc FROM tickets WHERE id = ?", id)
+	err := s.write(ctx, func(tx *localdb.Tx) (bool, error) {
+		t, err := load(tx, selectByID, id)
 		if err != nil {
 			return false, err
 		}
@@ -30,7 +30,7 @@ func (s *Store) Update(ctx context.Context, id string, fn func(*ticket.Ticket) e
 			return false, callerError{err}
 		}
 		out = t
-		return save(ctx, tx, &old, t)
+		return save(tx, &old, t)
 	})
 	if err != nil {
 		return nil, err
@@ -38,15 +38,16 @@ func (s *Store) Update(ctx context.Context, id string, fn func(*ticket.Ticket) e
 	return out, nil
 }
 
-// Upsert runs fn on the newest ticket of a dedup key inside one write
-// transaction; the partial unique index on open tickets backs the rule
-// "one open ticket per key" should fn ever break it.
+// Upsert runs fn on the open (else the newest) ticket of a dedup key inside
+// one write transaction; the partial unique index on open tickets backs the
+// rule "one open ticket per key" should fn ever break it.
 func (s *Store) Upsert(ctx context.Context, integration, dedupKey string, fn func(*ticket.Ticket) (*ticket.Ticket, error)) (*ticket.Ticket, error) {
 	var out *ticket.Ticket
-	err := s.write(ctx, func(tx *sql.Tx) (bool, error) {
-		latest, err := load(ctx, tx,
-			"SELECT doc FROM tickets WHERE integration = ? AND dedup_key = ? ORDER BY id DESC LIMIT 1",
-			integration, dedupKey)
+	err := s.write(ctx, func(tx *localdb.Tx) (bool, error) {
+		latest, err := load(tx, selectOpen, integration, dedupKey)
+		if err == nil && latest == nil {
+			latest, err = load(tx, selectLatest, integration, dedupKey)
+		}
 		if err != nil {
 			return false, err
 		}
@@ -64,12 +65,12 @@ func (s *Store) Upsert(ctx context.Context, integration, dedupKey string, fn fun
 		}
 		out = next
 		if old != nil && next.ID == old.ID {
-			return save(ctx, tx, old, next)
+			return save(tx, old, next)
 		}
 		if next.Integration != integration || next.DedupKey != dedupKey {
 			return false, ticket.Errorf(ticket.Internal, "sqlite store: upsert of %s/%s returned a ticket of another key", integration, dedupKey)
 		}
-		return save(ctx, tx, nil, next)
+		return save(tx, nil, next)
 	})
 	if err != nil {
 		return nil, err
@@ -79,9 +80,9 @@ func (s *Store) Upsert(ctx context.Context, integration, dedupKey string, fn fun
 
 // write runs fn in a durable write and wakes the dispatcher when fn says
 // it added an outbox row.
-func (s *Store) write(ctx context.Context, fn func(*sql.Tx) (bool, error)) error {
+func (s *Store) write(ctx context.Context, fn func(*localdb.Tx) (bool, error)) error {
 	queued := false
-	err := s.db.Write(ctx, func(tx *sql.Tx) error {
+	err := s.db.Write(ctx, func(tx *localdb.Tx) error {
 		var err error
 		queued, err = fn(tx)
 		return err
@@ -105,7 +106,7 @@ func (s *Store) write(ctx context.Context, fn func(*sql.Tx) (bool, error)) error
 // save writes t, whose image before the change was old (nil for a new
 // ticket), with its new timeline events and, if the change has effects, an
 // outbox row. It reports whether it wrote an outbox row.
-func save(ctx context.Context, tx *sql.Tx, old, t *ticket.Ticket) (bool, error) {
+func save(tx *localdb.Tx, old, t *ticket.Ticket) (bool, error) {
 	from := 0
 	if old != nil {
 		from = len(old.Timeline)
@@ -121,9 +122,7 @@ func save(ctx context.Context, tx *sql.Tx, old, t *ticket.Ticket) (bool, error) 
 		return false, ticket.Wrap(ticket.Internal, err, "sqlite store: encode ticket")
 	}
 	if old == nil {
-		_, err = tx.ExecContext(ctx,
-			"INSERT INTO tickets (id, integration, dedup_key, tier, status, version, doc) VALUES (?, ?, ?, ?, ?, ?, ?)",
-			t.ID, t.Integration, t.DedupKey, int(t.Tier), string(t.Status), t.Version, doc)
+		_, err = tx.Exec(insertTicket, t.ID, t.Integration, t.DedupKey, int(t.Tier), string(t.Status), t.Version, doc)
 		if err != nil {
 			t.Version = 0
 			if isConstraint(err) {
@@ -132,9 +131,7 @@ func save(ctx context.Context, tx *sql.Tx, old, t *ticket.Ticket) (bool, error) 
 			return false, err
 		}
 	} else {
-		res, err := tx.ExecContext(ctx,
-			"UPDATE tickets SET tier = ?, status = ?, version = ?, doc = ? WHERE id = ? AND version = ?",
-			int(t.Tier), string(t.Status), t.Version, doc, t.ID, old.Version)
+		res, err := tx.Exec(updateTicket, int(t.Tier), string(t.Status), t.Version, doc, t.ID, old.Version)
 		if err != nil {
 			t.Version = old.Version
 			if isConstraint(err) {
@@ -152,11 +149,11 @@ func save(ctx context.Context, tx *sql.Tx, old, t *ticket.Ticket) (bool, error) 
 		if err != nil {
 			return false, ticket.Wrap(ticket.Internal, err, "sqlite store: encode event")
 		}
-		if _, err := tx.ExecContext(ctx, "INSERT INTO timeline (ticket_id, seq, doc) VALUES (?, ?, ?)", t.ID, i, b); err != nil {
+		if _, err := tx.Exec(insertEvent, t.ID, i, b); err != nil {
 			return false, err
 		}
 	}
-	return addOutbox(ctx, tx, ticket.Change{Old: old, New: t})
+	return addOutbox(tx, ticket.Change{Old: old, New: t})
 }
 
 // callerError carries an error of a caller's closure through the write

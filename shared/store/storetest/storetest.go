@@ -28,6 +28,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"upsert_closure_error_is_returned_and_stores_nothing", testUpsertError},
 		{"upsert_after_resolve_sees_the_resolved_ticket", testUpsertAfterResolve},
 		{"upsert_second_open_ticket_of_a_key_conflicts", testUpsertSecondOpen},
+		{"upsert_prefers_the_open_ticket_to_a_newer_resolved_one", testUpsertPrefersOpen},
 		{"concurrent_upserts_of_one_key_make_one_ticket", testConcurrentUpserts},
 		{"concurrent_updates_lose_nothing", testConcurrentUpdates},
 		{"update_missing_ticket_is_not_found", testUpdateMissing},
@@ -181,6 +182,27 @@ func testUpsertSecondOpen(t *testing.T, s store.Store) {
 	wantCode(t, err, ticket.Conflict)
 	if page, _ := s.List(ctx, store.Query{}); len(page.Tickets) != 1 || page.Tickets[0].ID != first.ID {
 		t.Fatalf("after the refused write the store holds %d tickets, want only %s", len(page.Tickets), first.ID)
+	}
+}
+
+func testUpsertPrefersOpen(t *testing.T, s store.Store) {
+	resolve := func(id string, at time.Time) {
+		t.Helper()
+		if _, err := s.Update(ctx, id, func(t *ticket.Ticket) error { return t.Resolve("alice", "", at) }); err != nil {
+			t.Fatal(err)
+		}
+	}
+	a := ingest(t, s, "prom", "disk", start)
+	resolve(a.ID, start.Add(time.Minute))
+	b := ingest(t, s, "prom", "disk", start.Add(2*time.Minute))
+	resolve(b.ID, start.Add(3*time.Minute))
+	if _, err := s.Update(ctx, a.ID, func(t *ticket.Ticket) error {
+		return t.Reopen("alice", "came back", place.Deadlines, start.Add(4*time.Minute))
+	}); err != nil {
+		t.Fatalf("reopening the older ticket while no other is open: %v", err)
+	}
+	if got := ingest(t, s, "prom", "disk", start.Add(5*time.Minute)); got.ID != a.ID || got.Occurrences != 2 {
+		t.Fatalf("repeat went to %s (%d occurrences), want the reopened ticket %s", got.ID, got.Occurrences, a.ID)
 	}
 }
 

@@ -8,7 +8,6 @@ package localtimer
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"log/slog"
 	"sync"
@@ -29,6 +28,13 @@ CREATE TABLE IF NOT EXISTS timers (
 	PRIMARY KEY (ticket_id, clock)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS timers_due ON timers (due_at);`
+
+const (
+	insertTimer     = "INSERT INTO timers (ticket_id, clock, due_at) VALUES (?, ?, ?) ON CONFLICT (ticket_id, clock) DO NOTHING"
+	deleteTimer     = "DELETE FROM timers WHERE ticket_id = ? AND clock = ?"
+	rescheduleTimer = "UPDATE timers SET due_at = ? WHERE ticket_id = ? AND clock = ? AND due_at = ?"
+	finishTimer     = "DELETE FROM timers WHERE ticket_id = ? AND clock = ? AND due_at = ?"
+)
 
 // Step runs the escalation step for a wake and says when to run it next,
 // or that the timer is done. desk.Service.Advance is the Step.
@@ -64,12 +70,15 @@ func New(ctx context.Context, db *localdb.DB, opts Options) (*Timer, error) {
 	if opts.Log == nil {
 		opts.Log = slog.Default()
 	}
-	err := db.Write(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, schema)
+	err := db.Write(ctx, func(tx *localdb.Tx) error {
+		_, err := tx.Exec(schema)
 		return err
 	})
 	if err != nil {
 		return nil, fmt.Errorf("localtimer: create table: %w", err)
+	}
+	if err := db.Prepare(insertTimer, deleteTimer, rescheduleTimer, finishTimer); err != nil {
+		return nil, fmt.Errorf("localtimer: %w", err)
 	}
 	return &Timer{db: db, opts: opts, wake: make(chan struct{})}, nil
 }
@@ -79,11 +88,9 @@ func (t *Timer) Start(ctx context.Context, wakes ...ticket.Wake) error {
 	if len(wakes) == 0 {
 		return nil
 	}
-	err := t.db.Write(ctx, func(tx *sql.Tx) error {
+	err := t.db.Write(ctx, func(tx *localdb.Tx) error {
 		for _, w := range wakes {
-			_, err := tx.ExecContext(ctx, `INSERT INTO timers (ticket_id, clock, due_at) VALUES (?, ?, ?)
-				ON CONFLICT (ticket_id, clock) DO NOTHING`, w.TicketID, w.Clock, w.At.UnixMilli())
-			if err != nil {
+			if _, err := tx.Exec(insertTimer, w.TicketID, w.Clock, w.At.UnixMilli()); err != nil {
 				return err
 			}
 		}
@@ -98,9 +105,9 @@ func (t *Timer) Start(ctx context.Context, wakes ...ticket.Wake) error {
 
 // Stop removes the timers of these wakes.
 func (t *Timer) Stop(ctx context.Context, wakes ...ticket.Wake) error {
-	err := t.db.Write(ctx, func(tx *sql.Tx) error {
+	err := t.db.Write(ctx, func(tx *localdb.Tx) error {
 		for _, w := range wakes {
-			if _, err := tx.ExecContext(ctx, "DELETE FROM timers WHERE ticket_id = ? AND clock = ?", w.TicketID, w.Clock); err != nil {
+			if _, err := tx.Exec(deleteTimer, w.TicketID, w.Clock); err != nil {
 				return err
 			}
 		}

@@ -6,6 +6,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/tierline/tierline/shared/localdb"
 	"github.com/tierline/tierline/shared/ticket"
 )
 
@@ -73,15 +74,13 @@ func (t *Timer) Tick(ctx context.Context, step Step) (int, error) {
 		}()
 	}
 	wg.Wait()
-	err = t.db.Write(ctx, func(tx *sql.Tx) error {
+	err = t.db.Write(ctx, func(tx *localdb.Tx) error {
 		for i, w := range due {
 			var err error
 			if results[i].done {
-				_, err = tx.ExecContext(ctx, "DELETE FROM timers WHERE ticket_id = ? AND clock = ? AND due_at = ?",
-					w.TicketID, w.Clock, w.At.UnixMilli())
+				_, err = tx.Exec(finishTimer, w.TicketID, w.Clock, w.At.UnixMilli())
 			} else {
-				_, err = tx.ExecContext(ctx, "UPDATE timers SET due_at = ? WHERE ticket_id = ? AND clock = ? AND due_at = ?",
-					results[i].next.UnixMilli(), w.TicketID, w.Clock, w.At.UnixMilli())
+				_, err = tx.Exec(rescheduleTimer, results[i].next.UnixMilli(), w.TicketID, w.Clock, w.At.UnixMilli())
 			}
 			if err != nil {
 				return err

@@ -3,8 +3,6 @@ package policy
 import (
 	"fmt"
 	"net/url"
-	"slices"
-	"strings"
 
 	"go.yaml.in/yaml/v3"
 
@@ -28,43 +26,54 @@ var ChannelKinds = []string{"log", "webhook"}
 
 func (p *parser) channels(n *yaml.Node, path string) Channels {
 	out := Channels{}
+	names := map[ticket.Tier]map[string]bool{} // per tier, across "L1" and "l1"
 	p.entries(n, path, func(k, v *yaml.Node, path string) {
 		tier := p.tier(k, path)
-		names := map[string]bool{}
+		if names[tier] == nil {
+			names[tier] = map[string]bool{}
+		}
 		p.items(v, path, func(v *yaml.Node, path string) {
-			ch := p.channel(v, path)
+			ch, named, ok := p.channel(v, path)
+			if !ok {
+				return
+			}
 			if ch.Name == "" {
 				ch.Name = ch.Kind
-				for i := 2; names[ch.Name]; i++ {
+				for i := 2; names[tier][ch.Name]; i++ {
 					ch.Name = fmt.Sprintf("%s-%d", ch.Kind, i)
 				}
 			}
-			if names[ch.Name] {
-				p.errorf(v, path+".name", "%s already has a channel named %q", tier, ch.Name)
+			if names[tier][ch.Name] {
+				p.errorf(named, path+".name", "%s already has a channel named %q; give each channel of a tier its own name", tier, ch.Name)
 			}
-			names[ch.Name] = true
+			names[tier][ch.Name] = true
 			out[tier] = append(out[tier], ch)
 		})
 	})
 	return out
 }
 
-func (p *parser) channel(n *yaml.Node, path string) Channel {
+// channel reads one channel, the node of its name (the channel's own when
+// it has none) and false when n is not a mapping.
+func (p *parser) channel(n *yaml.Node, path string) (Channel, *yaml.Node, bool) {
 	var ch Channel
-	p.fields(n, path, map[string]func(*yaml.Node, string){
-		"name":    func(v *yaml.Node, path string) { ch.Name = p.str(v, path) },
-		"kind":    func(v *yaml.Node, path string) { ch.Kind = p.str(v, path) },
-		"url":     func(v *yaml.Node, path string) { ch.URL = p.str(v, path) },
+	var name, kind, u *yaml.Node
+	if !p.fields(n, path, map[string]func(*yaml.Node, string){
+		"name":    func(v *yaml.Node, _ string) { name = v },
+		"kind":    func(v *yaml.Node, _ string) { kind = v },
+		"url":     func(v *yaml.Node, _ string) { u = v },
 		"headers": func(v *yaml.Node, path string) { ch.Headers = p.strMap(v, path) },
-	})
-	if !slices.Contains(ChannelKinds, ch.Kind) {
-		p.errorf(n, path+".kind", "unknown kind %q: want one of %s", ch.Kind, strings.Join(ChannelKinds, ", "))
+	}) {
+		return ch, n, false
 	}
-	if ch.Kind == "webhook" {
-		u, err := url.Parse(ch.URL)
-		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-			p.errorf(n, path+".url", "a webhook channel needs an http or https url, got %q", ch.URL)
-		}
+	var nameAt, urlAt *yaml.Node
+	var urlOK bool
+	ch.Name, nameAt, _ = p.given(n, name, path+".name")
+	ch.Kind = p.oneOf(n, kind, path+".kind", ChannelKinds)
+	ch.URL, urlAt, urlOK = p.given(n, u, path+".url")
+	if u, err := url.Parse(ch.URL); urlOK && ch.Kind == "webhook" &&
+		(err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "") {
+		p.errorf(urlAt, path+".url", "a webhook channel needs an http or https url, got %q", ch.URL)
 	}
-	return ch
+	return ch, nameAt, true
 }

@@ -3,9 +3,12 @@ package policy
 import (
 	"bytes"
 	"fmt"
+	"io"
 	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
@@ -44,11 +47,22 @@ func Parse(name string, data []byte) (*Config, error) {
 	c := &Config{Policies: map[string]Policy{}, Channels: Channels{}}
 	var doc yaml.Node
 	dec := yaml.NewDecoder(bytes.NewReader(data))
-	if err := dec.Decode(&doc); err != nil {
-		return nil, &ConfigError{Problems: []string{fmt.Sprintf("%s: not valid YAML: %v", name, err)}}
+	if err := dec.Decode(&doc); err != nil && err != io.EOF {
+		line, msg := syntaxError(err)
+		p.errorAt(line, "", "not valid YAML: %s; check the indentation (spaces, not tabs) and the quoting", msg)
+		return nil, p.err()
 	}
-	if len(doc.Content) == 0 {
-		return nil, &ConfigError{Problems: []string{name + ":1: the file is empty; see the README for a starting config"}}
+	if len(doc.Content) == 0 || doc.Content[0].Tag == "!!null" {
+		p.errorAt(1, "", "the file is empty; see the README for a starting config")
+		return nil, p.err()
+	}
+	var more yaml.Node
+	if err := dec.Decode(&more); err != io.EOF {
+		line := more.Line
+		if err != nil {
+			line, _ = syntaxError(err)
+		}
+		p.errorAt(line, "", "a second YAML document (after ---); a config is one document, so merge or remove it")
 	}
 	p.fields(doc.Content[0], "", map[string]func(*yaml.Node, string){
 		"base_url": func(v *yaml.Node, path string) { c.BaseURL = p.baseURL(v, path) },
@@ -70,10 +84,27 @@ func Parse(name string, data []byte) (*Config, error) {
 		c.Policies[DefaultPolicy] = builtinPolicy()
 	}
 	p.crossCheck(c)
-	if len(p.problems) > 0 {
-		return nil, &ConfigError{Problems: p.problems}
+	if err := p.err(); err != nil {
+		return nil, err
 	}
 	return c, nil
+}
+
+// yamlError is the shape of the YAML library's syntax errors.
+var yamlError = regexp.MustCompile(`^yaml: (?:line (\d+): )?(.*)$`)
+
+// syntaxError splits a YAML syntax error into its line and message. The
+// library leaves out the line when it is the first.
+func syntaxError(err error) (int, string) {
+	m := yamlError.FindStringSubmatch(err.Error())
+	if m == nil {
+		return 1, err.Error()
+	}
+	line, err := strconv.Atoi(m[1])
+	if err != nil {
+		line = 1
+	}
+	return line, m[2]
 }
 
 // Integration returns the integration called name.
@@ -87,43 +118,33 @@ func (c *Config) Integration(name string) (Integration, bool) {
 }
 
 func (p *parser) baseURL(v *yaml.Node, path string) string {
-	s := strings.TrimRight(p.str(v, path), "/")
-	if u, err := url.Parse(s); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		p.errorf(v, path, "want an http or https URL such as https://tierline.example, got %q", s)
+	s, ok := scalar(v)
+	s = strings.TrimRight(s, "/")
+	if u, err := url.Parse(s); !ok || err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		p.errorf(v, path, "want an http or https URL such as https://tierline.example, got %s", kindName(v))
 	}
 	return s
 }
 
-// crossCheck finds problems between sections: duplicate names, routes to
-// policies or tiers that do not exist.
+// crossCheck finds problems between sections: duplicate names, and the
+// references to policies, tiers and integrations that items left to check
+// once the whole file was read.
 func (p *parser) crossCheck(c *Config) {
 	seen := map[string]bool{}
-	for _, in := range c.Integrations {
-		if seen[in.Name] {
-			p.errorf(nil, "integrations", "the name %q is used twice; names are part of hook URLs and must be unique (line %d)", in.Name, in.line)
+	for i, in := range c.Integrations {
+		if seen[in.Name] && in.Name != "" {
+			p.errorAt(in.line, fmt.Sprintf("integrations[%d].name", i), "the name %q is used twice; names are part of hook URLs and must be unique, so rename one", in.Name)
 		}
 		seen[in.Name] = true
 	}
 	keys := map[string]bool{}
-	for _, k := range c.APIKeys {
-		if keys[k.Name] {
-			p.errorf(nil, "api_keys", "the name %q is used twice (line %d)", k.Name, k.line)
+	for i, k := range c.APIKeys {
+		if keys[k.Name] && k.Name != "" {
+			p.errorAt(k.line, fmt.Sprintf("api_keys[%d].name", i), "the name %q is used twice; it names the actor on timelines, so rename one", k.Name)
 		}
 		keys[k.Name] = true
 	}
-	for i, r := range c.Routes {
-		pol, ok := c.Policies[r.Policy]
-		if !ok {
-			p.errorf(nil, fmt.Sprintf("routes[%d].policy", i), "no policy named %q (line %d); define it under policies", r.Policy, r.line)
-			continue
-		}
-		if _, ok := pol.Tiers[r.Tier]; !ok {
-			p.errorf(nil, fmt.Sprintf("routes[%d].tier", i), "policy %q has no %s deadlines (line %d); add them or route to another tier", r.Policy, r.Tier, r.line)
-		}
-		for _, name := range r.Match.Integration {
-			if _, ok := c.Integration(name); !ok {
-				p.errorf(nil, fmt.Sprintf("routes[%d].match.integration", i), "no integration named %q (line %d)", name, r.line)
-			}
-		}
+	for _, check := range p.checks {
+		check(c)
 	}
 }

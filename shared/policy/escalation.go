@@ -1,7 +1,7 @@
 package policy
 
 import (
-	"fmt"
+	"strings"
 	"time"
 
 	"go.yaml.in/yaml/v3"
@@ -85,25 +85,48 @@ func (c *Config) Deadlines(name string, tier ticket.Tier) ticket.Deadlines {
 
 func (p *parser) policy(name string, n *yaml.Node, path string) Policy {
 	pol := Policy{Name: name, Tiers: map[ticket.Tier]TierPolicy{}}
+	type at struct {
+		node *yaml.Node
+		path string
+	}
+	repeats := map[ticket.Tier]at{}
 	p.entries(n, path, func(k, v *yaml.Node, path string) {
 		tier := p.tier(k, path)
-		var tp TierPolicy
-		p.fields(v, path, map[string]func(*yaml.Node, string){
-			"acknowledge": func(v *yaml.Node, path string) { tp.Acknowledge = p.duration(v, path) },
-			"resolve":     func(v *yaml.Node, path string) { tp.Resolve = p.duration(v, path) },
-			"repeat":      func(v *yaml.Node, path string) { tp.Repeat = p.integer(v, path, 0, 20) },
-		})
-		if tp.Acknowledge == 0 || tp.Resolve == 0 {
-			p.errorf(v, path, "set both acknowledge and resolve, e.g. {acknowledge: 15m, resolve: 4h}")
+		if _, dup := pol.Tiers[tier]; dup && tier.Valid() {
+			p.errorf(k, path, "%s is set twice in policy %q; keep one", tier, name)
+			return
 		}
-		pol.Tiers[tier] = tp
+		var tp TierPolicy
+		var ack, res bool
+		mapping := p.fields(v, path, map[string]func(*yaml.Node, string){
+			"acknowledge": func(v *yaml.Node, path string) { ack, tp.Acknowledge = true, p.duration(v, path) },
+			"resolve":     func(v *yaml.Node, path string) { res, tp.Resolve = true, p.duration(v, path) },
+			"repeat": func(v *yaml.Node, path string) {
+				repeats[tier] = at{v, path}
+				tp.Repeat = p.integer(v, path, 0, 20)
+			},
+		})
+		var missing []string
+		if !ack {
+			missing = append(missing, "acknowledge")
+		}
+		if !res {
+			missing = append(missing, "resolve")
+		}
+		if mapping && len(missing) > 0 {
+			p.errorf(v, path, "missing %s; set both, e.g. {acknowledge: 15m, resolve: 4h}", strings.Join(missing, " and "))
+		}
+		if tier.Valid() {
+			pol.Tiers[tier] = tp // even when broken, so that routes to it do not add a second problem
+		}
 	})
-	if len(pol.Tiers) == 0 {
-		p.errorf(n, path, "policy %q covers no tier; give it at least L1", name)
+	if n.Kind == yaml.MappingNode && len(n.Content) == 0 {
+		p.errorf(n, path, "policy %q covers no tier; give it at least L1, e.g. {L1: {acknowledge: 15m, resolve: 4h}}", name)
 	}
-	for t, tp := range pol.Tiers {
-		if tp.Repeat > 0 && t != pol.Top() {
-			p.errorf(n, fmt.Sprintf("%s.%s.repeat", path, t), "repeat applies only at the policy's top tier, %s", pol.Top())
+	top := pol.Top()
+	for _, t := range ticket.Tiers {
+		if r, ok := repeats[t]; ok && pol.Tiers[t].Repeat > 0 && t != top {
+			p.errorf(r.node, r.path, "repeat applies only at the policy's top tier, %s; move it there", top)
 		}
 	}
 	return pol

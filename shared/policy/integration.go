@@ -1,9 +1,8 @@
 package policy
 
 import (
+	"fmt"
 	"regexp"
-	"slices"
-	"strings"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -14,7 +13,7 @@ type Integration struct {
 	Name  string
 	Kind  string
 	Token Secret
-	line  int
+	line  int // of its name, for duplicates
 }
 
 // Kinds lists the integration kinds a config may name, one per decoder.
@@ -24,22 +23,22 @@ var namePattern = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]{0,62}$`)
 
 func (p *parser) integration(n *yaml.Node, path string) Integration {
 	in := Integration{line: n.Line}
-	var token, tokenHash string
-	p.fields(n, path, map[string]func(*yaml.Node, string){
-		"name":         func(v *yaml.Node, path string) { in.Name = p.str(v, path) },
-		"kind":         func(v *yaml.Node, path string) { in.Kind = p.str(v, path) },
-		"token":        func(v *yaml.Node, path string) { token = p.str(v, path) },
-		"token_sha256": func(v *yaml.Node, path string) { tokenHash = p.str(v, path) },
-	})
-	if !namePattern.MatchString(in.Name) {
-		p.errorf(n, path+".name", "want 1 to 63 of a-z, 0-9, - and _ (it becomes part of the hook URL), got %q", in.Name)
+	var name, kind *yaml.Node
+	secret := secretFields{plainKey: "token", hashKey: "token_sha256"}
+	if !p.fields(n, path, map[string]func(*yaml.Node, string){
+		"name":         func(v *yaml.Node, _ string) { name = v },
+		"kind":         func(v *yaml.Node, _ string) { kind = v },
+		"token":        func(v *yaml.Node, _ string) { secret.plain = v },
+		"token_sha256": func(v *yaml.Node, _ string) { secret.hashed = v },
+	}) {
+		return in
 	}
-	if !slices.Contains(Kinds, in.Kind) {
-		p.errorf(n, path+".kind", "unknown kind %q: want one of %s", in.Kind, strings.Join(Kinds, ", "))
+	in.Name = p.name(n, name, path+".name", " (it becomes part of the hook URL)")
+	if name != nil {
+		in.line = name.Line
 	}
-	in.Token = p.secret(n, path, token, tokenHash)
-	if !in.Token.IsSet() {
-		p.errorf(n, path, "integration %q needs token or token_sha256: every sender authenticates", in.Name)
-	}
+	in.Kind = p.oneOf(n, kind, path+".kind", Kinds)
+	in.Token = p.secret(n, path, secret,
+		fmt.Sprintf("integration %q needs token or token_sha256: every sender authenticates", in.Name))
 	return in
 }

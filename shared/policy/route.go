@@ -15,7 +15,6 @@ type Route struct {
 	Tier     ticket.Tier
 	Priority ticket.Priority // zero: from the signal's priority or severity
 	Policy   string
-	line     int
 }
 
 // Match is a route's condition. Every field that is set must fit; a list
@@ -89,12 +88,26 @@ func anyFold(wants []string, v string) bool {
 }
 
 func (p *parser) route(n *yaml.Node, path string) Route {
-	r := Route{Tier: ticket.L1, Policy: DefaultPolicy, line: n.Line}
-	p.fields(n, path, map[string]func(*yaml.Node, string){
+	r := Route{Tier: ticket.L1, Policy: DefaultPolicy}
+	tierAt, policyAt := n, n
+	policyOK := true
+	if !p.fields(n, path, map[string]func(*yaml.Node, string){
 		"match":    func(v *yaml.Node, path string) { r.Match = p.match(v, path) },
-		"tier":     func(v *yaml.Node, path string) { r.Tier = p.tier(v, path) },
+		"tier":     func(v *yaml.Node, path string) { tierAt, r.Tier = v, p.tier(v, path) },
 		"priority": func(v *yaml.Node, path string) { r.Priority = p.priority(v, path) },
-		"policy":   func(v *yaml.Node, path string) { r.Policy = p.str(v, path) },
+		"policy":   func(v *yaml.Node, path string) { r.Policy, policyAt, policyOK = p.given(n, v, path) },
+	}) || !policyOK {
+		return r
+	}
+	p.checks = append(p.checks, func(c *Config) {
+		pol, ok := c.Policies[r.Policy]
+		if !ok {
+			p.errorf(policyAt, path+".policy", "no policy named %q; define it under policies or fix the name", r.Policy)
+			return
+		}
+		if _, ok := pol.Tiers[r.Tier]; !ok && r.Tier.Valid() {
+			p.errorf(tierAt, path+".tier", "policy %q has no %s deadlines; add them or route to another tier", r.Policy, r.Tier)
+		}
 	})
 	return r
 }
@@ -102,20 +115,27 @@ func (p *parser) route(n *yaml.Node, path string) Route {
 func (p *parser) match(n *yaml.Node, path string) Match {
 	var m Match
 	p.fields(n, path, map[string]func(*yaml.Node, string){
-		"integration": func(v *yaml.Node, path string) { m.Integration = p.strs(v, path) },
-		"severity":    func(v *yaml.Node, path string) { m.Severity = p.strs(v, path) },
-		"source":      func(v *yaml.Node, path string) { m.Source = p.strs(v, path) },
-		"category":    func(v *yaml.Node, path string) { m.Category = p.strs(v, path) },
-		"text":        func(v *yaml.Node, path string) { m.Text = p.str(v, path) },
-		"labels":      func(v *yaml.Node, path string) { m.Labels = p.strMap(v, path) },
-		"priority": func(v *yaml.Node, path string) {
-			for _, s := range p.strs(v, path) {
-				prio, err := ticket.ParsePriority(s)
-				if err != nil {
-					p.errorf(v, path, "%s", ticket.ErrorMessage(err))
+		"integration": func(v *yaml.Node, path string) {
+			p.oneOrMore(v, path, func(v *yaml.Node, path string) {
+				name, _, ok := p.given(n, v, path)
+				m.Integration = append(m.Integration, name)
+				if !ok {
+					return
 				}
-				m.Priority = append(m.Priority, prio)
-			}
+				p.checks = append(p.checks, func(c *Config) {
+					if _, ok := c.Integration(name); !ok {
+						p.errorf(v, path, "no integration named %q; define it under integrations or fix the name", name)
+					}
+				})
+			})
+		},
+		"severity": func(v *yaml.Node, path string) { m.Severity = p.strs(v, path) },
+		"source":   func(v *yaml.Node, path string) { m.Source = p.strs(v, path) },
+		"category": func(v *yaml.Node, path string) { m.Category = p.strs(v, path) },
+		"text":     func(v *yaml.Node, path string) { m.Text = p.str(v, path) },
+		"labels":   func(v *yaml.Node, path string) { m.Labels = p.strMap(v, path) },
+		"priority": func(v *yaml.Node, path string) {
+			p.oneOrMore(v, path, func(v *yaml.Node, path string) { m.Priority = append(m.Priority, p.priority(v, path)) })
 		},
 	})
 	return m

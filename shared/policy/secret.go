@@ -40,24 +40,42 @@ func Hash(plain string) string {
 	return hex.EncodeToString(sum[:])
 }
 
-// secret reads a plain secret from plainKey or a hex SHA-256 from hashKey,
-// exactly one of the two being set.
-func (p *parser) secret(n *yaml.Node, path, plain, hashed string) Secret {
-	switch {
-	case plain != "" && hashed != "":
-		p.errorf(n, path, "set either the plain secret or its sha256, not both")
-	case plain != "":
-		return NewSecret(plain)
-	case hashed != "":
-		b, err := hex.DecodeString(strings.TrimSpace(hashed))
-		if err != nil || len(b) != sha256.Size {
-			p.errorf(n, path, "want 64 hex digits of SHA-256 (make one with: printf %%s TOKEN | sha256sum), got %q", hashed)
+// secretFields names the two fields that may give a secret, in plain (for
+// development) or as its hex SHA-256, and holds their values (nil: absent).
+type secretFields struct {
+	plainKey, hashKey string
+	plain, hashed     *yaml.Node
+}
+
+// secret reads the secret of item from exactly one of its two fields, and
+// reports need when it gives neither.
+func (p *parser) secret(item *yaml.Node, path string, f secretFields, need string) Secret {
+	if f.plain != nil && f.hashed != nil {
+		p.errorf(item, path, "set either %s or %s, not both", f.plainKey, f.hashKey)
+		return Secret{}
+	}
+	if f.hashed != nil {
+		s, ok := scalar(f.hashed)
+		b, err := hex.DecodeString(strings.TrimSpace(s))
+		if !ok || err != nil || len(b) != sha256.Size {
+			p.errorf(f.hashed, join(path, f.hashKey), "want 64 hex digits of SHA-256 (make one with: printf %%s %s | sha256sum), got %s",
+				strings.ToUpper(f.plainKey), kindName(f.hashed))
 			return Secret{}
 		}
-		var s Secret
-		copy(s.sum[:], b)
-		s.set = true
-		return s
+		var sec Secret
+		copy(sec.sum[:], b)
+		sec.set = true
+		return sec
 	}
+	if f.plain != nil {
+		s, _, ok := p.given(item, f.plain, join(path, f.plainKey))
+		if !ok {
+			return Secret{}
+		}
+		if s != "" {
+			return NewSecret(s)
+		}
+	}
+	p.errorf(item, path, "%s", need)
 	return Secret{}
 }

@@ -21,7 +21,11 @@ const (
 )
 
 func (v Verdict) String() string {
-	return [...]string{"wait", "escalate", "repeat", "exhausted", "done"}[v]
+	names := [...]string{"wait", "escalate", "repeat", "exhausted", "done"}
+	if v < 0 || int(v) >= len(names) {
+		return fmt.Sprintf("verdict(%d)", int(v))
+	}
+	return names[v]
 }
 
 // Decision is the outcome of one escalation step.
@@ -70,7 +74,7 @@ func (c *Config) Step(t *ticket.Ticket, now time.Time) Decision {
 	return Decision{Verdict: Exhausted, Reason: reason}
 }
 
-// Human writes a duration the way a config does: 90s, 15m, 4h30m, 2d.
+// Human writes a duration the way a config does: 15m, 4h30m, 1m30s, 2d.
 func Human(d time.Duration) string {
 	if d >= 24*time.Hour && d%(24*time.Hour) == 0 {
 		return fmt.Sprintf("%dd", d/(24*time.Hour))

@@ -43,9 +43,8 @@ func MustRunMain(tb testing.TB, cfg, dir string) *Main {
 // receiver is an on-call webhook that records the hand-offs it gets.
 type receiver struct {
 	*httptest.Server
-	mu   sync.Mutex
-	got  []notify.Message
-	fail bool
+	mu  sync.Mutex
+	got []notify.Message
 }
 
 func newReceiver(tb testing.TB) *receiver {

@@ -10,7 +10,7 @@ run:
 
 ## test: install what the tests need, then lint and run every test under -race
 test: test-deps lint
-	CI=$${CI:-true} $(GO) test -race -count=1 ./...
+	CI=$${CI:-true} $(GO) test -race -count=1 -timeout 8m ./...
 
 ## test-deps: what the tests need beyond Go (see scripts/test-deps.sh)
 test-deps:

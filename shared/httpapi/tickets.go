@@ -3,8 +3,10 @@ package httpapi
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/tierline/tierline/shared/intake"
 	"github.com/tierline/tierline/shared/store"
@@ -108,7 +110,9 @@ func (s *Server) act(w http.ResponseWriter, r *http.Request) {
 }
 
 // action reads an action body. An empty body is an empty action; anything
-// else must be a JSON object with only the known fields.
+// else must be one JSON object with only the known fields. A body that is
+// not JSON (cut short, or with data after the object) is Malformed; JSON
+// of another shape is Invalid.
 func (s *Server) action(w http.ResponseWriter, r *http.Request) (wire.Action, error) {
 	var a wire.Action
 	body, err := s.readBody(w, r)
@@ -118,13 +122,25 @@ func (s *Server) action(w http.ResponseWriter, r *http.Request) (wire.Action, er
 	if err := intake.RequireJSON(r.Header); err != nil {
 		return a, err
 	}
+	// Unmarshal checks the whole body first, unlike a Decoder, which
+	// reports a body cut short as io.ErrUnexpectedEOF and stops after the
+	// first value without looking at what follows.
+	var syntax *json.SyntaxError
+	if err := json.Unmarshal(body, new(json.RawMessage)); errors.As(err, &syntax) {
+		return a, ticket.Errorf(ticket.Malformed, "the body is not valid JSON: %v (at byte %d)", syntax, syntax.Offset)
+	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&a); err != nil {
-		if _, ok := err.(*json.SyntaxError); ok {
-			return a, ticket.Errorf(ticket.Malformed, "the body is not valid JSON: %v", err)
+		const want = "send an object with only actor, note, resolution or assignee"
+		var typ *json.UnmarshalTypeError
+		switch {
+		case errors.As(err, &typ) && typ.Field != "":
+			return a, ticket.Errorf(ticket.Invalid, "%s: want a string, got JSON %s", typ.Field, typ.Value)
+		case errors.As(err, &typ):
+			return a, ticket.Errorf(ticket.Invalid, "the body is JSON %s: %s", typ.Value, want)
 		}
-		return a, ticket.Errorf(ticket.Invalid, "the body must be an object with actor, note, resolution or assignee: %v", err)
+		return a, ticket.Errorf(ticket.Invalid, "%s: %s", strings.TrimPrefix(err.Error(), "json: "), want)
 	}
 	return a, nil
 }

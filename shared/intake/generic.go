@@ -3,6 +3,7 @@ package intake
 import (
 	"bytes"
 	"encoding/json"
+	"strings"
 
 	"github.com/tierline/tierline/shared/ticket"
 )
@@ -78,8 +79,8 @@ func (a genericAlert) signal() (ticket.Signal, error) {
 	}
 	s := ticket.Signal{Action: action, DedupKey: a.DedupKey, Title: a.Title, Description: a.Description,
 		Severity: a.Severity, Source: a.Source, Category: a.Category, Labels: a.Labels, Details: a.Details}
-	if s.Title == "" {
-		s.Title = a.Summary
+	if strings.TrimSpace(s.Title) == "" {
+		s.Title = a.Summary // a blank title is no title: summary stands in
 	}
 	if a.Priority != "" {
 		if s.Priority, err = ticket.ParsePriority(a.Priority); err != nil {

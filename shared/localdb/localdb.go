@@ -82,6 +82,11 @@ func (db *DB) Reader() *sql.DB { return db.reader }
 // savepoint: if it returns an error (or panics) its changes alone are
 // rolled back and Write returns that error. fn must not keep tx.
 func (db *DB) Write(ctx context.Context, fn func(tx *Tx) error) error {
+	select {
+	case <-db.quit:
+		return ErrClosed
+	default:
+	}
 	o := &op{ctx: ctx, fn: fn, errc: make(chan error, 1)}
 	select {
 	case db.ops <- o:
@@ -90,7 +95,18 @@ func (db *DB) Write(ctx context.Context, fn func(tx *Tx) error) error {
 	case <-ctx.Done():
 		return ctx.Err()
 	}
-	return <-o.errc
+	// A write queued just as Close began may find the commit loop gone.
+	select {
+	case err := <-o.errc:
+		return err
+	case <-db.done:
+		select {
+		case err := <-o.errc:
+			return err
+		default:
+			return ErrClosed
+		}
+	}
 }
 
 // Prepare prepares queries on the writer and the readers once; a Tx then

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/tierline/tierline/shared/localdb"
 )
@@ -166,5 +167,31 @@ func TestPreparedStatements(t *testing.T) {
 	})
 	if err != nil || a != 1 || b != 2 {
 		t.Fatalf("read a=%d b=%d, %v; want 1 and 2", a, b, err)
+	}
+}
+
+// Ensure writes racing Close either finish or fail with ErrClosed, and
+// none hangs.
+func TestWriteRacingClose(t *testing.T) {
+	for range 20 {
+		db := mustOpen(t, filepath.Join(t.TempDir(), "x.db"))
+		var wg sync.WaitGroup
+		for i := range 20 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				if err := put(db, fmt.Sprint(i), i); err != nil && !errors.Is(err, localdb.ErrClosed) {
+					t.Errorf("write: %v", err)
+				}
+			}()
+		}
+		db.Close()
+		done := make(chan struct{})
+		go func() { wg.Wait(); close(done) }()
+		select {
+		case <-done:
+		case <-time.After(10 * time.Second):
+			t.Fatal("a write racing Close hung")
+		}
 	}
 }

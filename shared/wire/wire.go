@@ -22,7 +22,7 @@ type Ticket struct {
 	Priority       string            `json:"priority"`
 	Tier           string            `json:"tier"`
 	Status         string            `json:"status"`
-	Assignee       string            `json:"assignee,omitempty"`
+	Assignee       string            `json:"assignee"`
 	Occurrences    int               `json:"occurrences"`
 	Labels         map[string]string `json:"labels,omitempty"`
 	Details        map[string]any    `json:"details,omitempty"`

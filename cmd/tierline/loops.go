@@ -9,8 +9,6 @@ import (
 	"github.com/tierline/tierline/shared/ticket"
 )
 
-var tierList = ticket.Tiers
-
 // dispatch moves outbox rows to the tier queues and timers, as the
 // dispatch function does with the DynamoDB stream. A row is deleted only
 // after its effects are durable; after a failure the same rows are tried

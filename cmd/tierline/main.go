@@ -5,6 +5,7 @@
 //	tierline show ID
 //	tierline ack ID | resolve ID [--note TEXT] | escalate ID --note TEXT
 //	tierline note ID TEXT | assign ID WHO | reopen ID [--note TEXT]
+//	tierline watch [--tier L2] [--status open]
 //
 // The CLI commands talk to any tierline, local or deployed, through
 // TIERLINE_URL and TIERLINE_API_KEY (or --url and --key).
@@ -36,6 +37,7 @@ const usage = `tierline: tiered support escalation, locally or against a deploye
   tierline note ID TEXT                                            add a note
   tierline assign ID WHO                                           assign
   tierline reopen ID [--note TEXT]                                 reopen a resolved ticket
+  tierline watch [--tier L1|L2|L3] [--status S]                    follow tickets as they change
 
 Client commands read TIERLINE_URL (default http://127.0.0.1:8080) and
 TIERLINE_API_KEY, or take --url and --key; --as NAME sets the actor
@@ -57,6 +59,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = listCommand(ctx, rest, stdout)
 	case "show":
 		err = showCommand(ctx, rest, stdout)
+	case "watch":
+		err = watchCommand(ctx, rest, stdout)
 	case "ack", "acknowledge", "resolve", "escalate", "note", "assign", "reopen":
 		err = actCommand(ctx, cmd, rest, stdout)
 	case "help", "-h", "--help":

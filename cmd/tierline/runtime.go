@@ -22,6 +22,7 @@ import (
 	"github.com/tierline/tierline/shared/policy"
 	"github.com/tierline/tierline/shared/queue/localqueue"
 	"github.com/tierline/tierline/shared/store/sqlite"
+	"github.com/tierline/tierline/shared/ticket"
 	"github.com/tierline/tierline/shared/timer/localtimer"
 )
 
@@ -93,7 +94,7 @@ func (m *Main) Run(ctx context.Context) (err error) {
 	m.goRun(func() { m.serve(ln) })
 	m.goRun(func() { m.dispatch(bg) })
 	m.goRun(func() { m.timers.Run(bg, m.desk.Advance) })
-	for _, tier := range tierList {
+	for _, tier := range ticket.Tiers {
 		m.goRun(func() { m.work(bg, tier) })
 	}
 	if m.DebugAddr != "" {

@@ -1,0 +1,111 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// cli runs one tierline command against m and returns its exit code and
+// output.
+func cli(t *testing.T, m *Main, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	full := append([]string{args[0], "--url", m.URL, "--key", "ops-key", "--as", "alice"}, args[1:]...)
+	code := run(context.Background(), full, &out, &errOut)
+	return code, out.String(), errOut.String()
+}
+
+// Ensure the CLI commands work against a running tierline, and that a
+// mistake in how a command is called exits 2 with a message saying how.
+func TestCLI(t *testing.T) {
+	m := MustRunMain(t, testConfig("http://127.0.0.1:1/unused"), t.TempDir())
+	a := api{t, m.URL}
+	id := a.hook(`{"title":"VPN down at the Frankfurt office","dedup_key":"vpn-fra"}`).Results[0].TicketID
+
+	tests := []struct {
+		name string
+		args []string
+		code int
+		want string // in stdout (code 0) or stderr
+	}{
+		{"tickets lists the ticket", []string{"tickets"}, 0, "VPN down at the Frankfurt office"},
+		{"tickets filters by tier", []string{"tickets", "--tier", "L3"}, 0, "(no tickets)"},
+		{"tickets refuses a bad tier", []string{"tickets", "--tier", "L9"}, 1, "unknown tier"},
+		{"show prints the timeline", []string{"show", id}, 0, "Timeline:"},
+		{"show needs an id", []string{"show"}, 2, "usage: tierline show ID"},
+		{"show of a missing ticket fails", []string{"show", "0000000000000z"}, 1, "not found"},
+		{"note adds a note", []string{"note", id, "tunnel", "flapping"}, 0, "is open at L1"},
+		{"escalate needs a note", []string{"escalate", id}, 2, "escalate needs --note"},
+		{"escalate with a note, flag after the id", []string{"escalate", id, "--note", "restarted the IPsec daemon"}, 0, "is open at L2"},
+		{"ack", []string{"ack", id}, 0, "is acknowledged at L2, assigned to alice"},
+		{"ack twice conflicts", []string{"ack", id}, 1, "already acknowledged"},
+		{"resolve with a note", []string{"resolve", id, "--note", "ISP replaced the router"}, 0, "is resolved at L2"},
+		{"json output", []string{"show", id, "--json"}, 0, `"resolution": "ISP replaced the router"`},
+		{"unknown command", []string{"frobnicate"}, 2, "unknown command"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			code, out, errOut := cli(t, m, tc.args...)
+			text := out
+			if tc.code != 0 {
+				text = errOut
+			}
+			if code != tc.code || !strings.Contains(text, tc.want) {
+				t.Fatalf("exit %d, stdout %q, stderr %q; want exit %d with %q", code, out, errOut, tc.code, tc.want)
+			}
+		})
+	}
+	got := a.ticket(id)
+	var noted, escalated bool
+	for _, e := range got.Timeline {
+		noted = noted || (e.Kind == "noted" && e.Actor == "alice" && e.Note == "tunnel flapping")
+		escalated = escalated || (e.Kind == "escalated" && e.Note == "restarted the IPsec daemon")
+	}
+	if !noted || !escalated {
+		t.Fatalf("timeline %+v lacks the CLI's note or escalation by alice", got.Timeline)
+	}
+}
+
+// syncBuffer is a bytes.Buffer safe to read while a command writes it.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// Ensure watch prints a ticket when it appears and when it changes.
+func TestWatch(t *testing.T) {
+	m := MustRunMain(t, testConfig("http://127.0.0.1:1/unused"), t.TempDir())
+	a := api{t, m.URL}
+	ctx, cancel := context.WithCancel(context.Background())
+	var out syncBuffer
+	done := make(chan int)
+	go func() {
+		done <- run(ctx, []string{"watch", "--url", m.URL, "--key", "ops-key", "--every", "50ms"}, &out, &out)
+	}()
+	id := a.hook(`{"title":"Printer on fire","dedup_key":"printer"}`).Results[0].TicketID
+	eventually(t, 5*time.Second, "the new ticket in watch", func() bool { return strings.Contains(out.String(), id) })
+	a.act(id, "acknowledge", `{"actor":"bob"}`)
+	eventually(t, 5*time.Second, "the acknowledgement in watch", func() bool {
+		return strings.Contains(out.String(), "acknowledged, →bob")
+	})
+	cancel()
+	if code := <-done; code != 0 {
+		t.Fatalf("watch exited %d: %s", code, out.String())
+	}
+}

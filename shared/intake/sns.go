@@ -162,7 +162,7 @@ func (m *snsMessage) confirm(r *Request) error {
 	case errors.As(err, &se) && se.Code >= 400 && se.Code < 500:
 		return ticket.Wrap(ticket.Invalid, err, "SNS refused the confirmation (the token may have expired): request a new one from the topic's console")
 	case err != nil:
-		return ticket.Wrap(ticket.Unavailable, err, "the subscription could not be confirmed; SNS will retry")
+		return ticket.Wrap(ticket.Unavailable, err, "SNS is unavailable to confirm the subscription; SNS will retry")
 	}
 	return nil
 }

@@ -231,7 +231,7 @@ func TestSNS_fetchFailures(t *testing.T) {
 	o := sns.Options(topic)
 	MustDecode(t, intake.SNS, snsRequest(body, o)) // caches the certificate
 	sns.Fail(errors.New("timeout"))
-	AssertCode(t, intake.SNS, snsRequest(confirm, o), ticket.Unavailable, "could not be confirmed")
+	AssertCode(t, intake.SNS, snsRequest(confirm, o), ticket.Unavailable, "unavailable to confirm")
 	sns.Fail(&intake.StatusError{URL: "https://sns.eu-west-1.amazonaws.com/", Code: 403})
 	AssertCode(t, intake.SNS, snsRequest(confirm, o), ticket.Invalid, "refused the confirmation")
 }

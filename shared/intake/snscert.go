@@ -71,7 +71,7 @@ func (c *SNSCerts) key(ctx context.Context, raw string) (*rsa.PublicKey, error) 
 	case errors.As(err, &se) && se.Code >= 400 && se.Code < 500:
 		return nil, ticket.Wrap(ticket.Unauthorized, err, "the signing certificate "+raw+" does not exist")
 	case err != nil:
-		return nil, ticket.Wrap(ticket.Unavailable, err, "the signing certificate could not be fetched; SNS will retry")
+		return nil, ticket.Wrap(ticket.Unavailable, err, "the signing certificate is unavailable; SNS will retry")
 	}
 	block, _ := pem.Decode(body)
 	if block == nil {

@@ -67,8 +67,11 @@ func cloudWatchSignal(m *snsMessage, insufficient ticket.Action) (ticket.Signal,
 	json.Unmarshal(a.Trigger, &trig) // a metric-math alarm has none of these fields; the details keep Trigger whole
 	region, account := arnPart(a.AlarmArn, 3), arnPart(a.AlarmArn, 4)
 	s := ticket.Signal{Action: action, DedupKey: first(a.AlarmArn, "alarm:"+a.AlarmName), Title: first(a.AlarmName, a.AlarmArn),
-		Description: strings.TrimSpace(a.NewStateReason + "\n\n" + a.AlarmDescription), DeliveryID: "sns:" + m.MessageID,
-		Source: strings.TrimSpace(trig.Namespace + " " + dimensionText(trig)), Labels: map[string]string{}}
+		Description: strings.TrimSpace(a.NewStateReason + "\n\n" + a.AlarmDescription),
+		Source:      strings.TrimSpace(trig.Namespace + " " + dimensionText(trig)), Labels: map[string]string{}}
+	if m.MessageID != "" {
+		s.DeliveryID = "sns:" + m.MessageID // the same on every redelivery of the message
+	}
 	if s.Source == "" {
 		s.Source = "cloudwatch"
 	}
@@ -91,6 +94,9 @@ func cloudWatchSignal(m *snsMessage, insufficient ticket.Action) (ticket.Signal,
 		if d.Name != "" && len(s.Labels) < ticket.MaxLabels {
 			s.Labels[d.Name] = d.Value
 		}
+	}
+	if len(s.Labels) == 0 {
+		s.Labels = nil
 	}
 	if t, err := time.Parse("2006-01-02T15:04:05.000-0700", a.StateChangeTime); err == nil {
 		s.At = t.UTC()

@@ -80,6 +80,11 @@ func TestSNS_alarms(t *testing.T) {
 	if len(ok) != 1 || ok[0].Action != ticket.Resolve || ok[0].DedupKey != alarmArn || ok[0].DeliveryID != "sns:2b6e31c5-7d0a-5f84-91c3-6a8e4d2f0b17" {
 		t.Errorf("ok: %+v, want a resolve of the alarm", ok)
 	}
+	// Ensure a message without a MessageId has no delivery id, rather than one all such messages share.
+	noID := MustDecode(t, intake.SNS, snsRequest(sns.Sign(t, edit(t, "alarm.json", map[string]any{"MessageId": nil})), o))
+	if noID[0].DeliveryID != "" {
+		t.Errorf("DeliveryID=%q for a message without MessageId, want none", noID[0].DeliveryID)
+	}
 	// Ensure the certificate is fetched once and then served from the cache.
 	if n := sns.Fetches(); n != 1 {
 		t.Errorf("certificate fetched %d times, want 1", n)

@@ -164,7 +164,7 @@ func (s *SNS) Signature(m map[string]any) (string, error) {
 	var signed []byte
 	for _, k := range keys {
 		v, ok := m[k].(string)
-		if !ok {
+		if !ok && k == "Subject" {
 			continue // Subject only when present
 		}
 		signed = append(signed, k+"\n"+v+"\n"...)

@@ -75,6 +75,12 @@ type API struct {
 // test ends.
 func MustOpenAPI(tb testing.TB) *API {
 	tb.Helper()
+	return MustOpenAPIWith(tb, testConfig, httpapi.Options{})
+}
+
+// MustOpenAPIWith is MustOpenAPI with another config and server options.
+func MustOpenAPIWith(tb testing.TB, config string, opts httpapi.Options) *API {
+	tb.Helper()
 	db, err := localdb.Open(filepath.Join(tb.TempDir(), "tierline.db"))
 	if err != nil {
 		tb.Fatalf("localdb.Open: %v", err)
@@ -84,14 +90,15 @@ func MustOpenAPI(tb testing.TB) *API {
 	if err != nil {
 		tb.Fatalf("sqlite.New: %v", err)
 	}
-	cfg, err := policy.Parse("test.yaml", []byte(testConfig))
+	cfg, err := policy.Parse("test.yaml", []byte(config))
 	if err != nil {
 		tb.Fatalf("policy.Parse: %v", err)
 	}
 	clock := &Clock{now: start}
 	log := slog.New(slog.DiscardHandler)
 	d := &desk.Service{Store: st, Config: cfg, Now: clock.Now, Log: log}
-	server, err := httpapi.New(d, cfg, httpapi.Options{Log: log})
+	opts.Log = log
+	server, err := httpapi.New(d, cfg, opts)
 	if err != nil {
 		tb.Fatalf("httpapi.New: %v", err)
 	}

@@ -3,6 +3,7 @@ package httpapi
 import (
 	"net/http"
 
+	"github.com/tierline/tierline/shared/desk"
 	"github.com/tierline/tierline/shared/intake"
 	"github.com/tierline/tierline/shared/ticket"
 	"github.com/tierline/tierline/shared/wire"
@@ -10,11 +11,18 @@ import (
 
 // hook accepts an alert from an integration: POST /v1/hooks/{integration}.
 // It answers 202 only once every signal is stored.
+//
+// The token is checked first, then the kind's decoder checks what it must
+// before anything else (a Grafana or generic HMAC, an SNS signature).
 func (s *Server) hook(w http.ResponseWriter, r *http.Request) {
 	name := r.PathValue("integration")
 	in, ok := s.config.Integration(name)
 	if !ok {
 		s.fail(w, r, ticket.Errorf(ticket.NotFound, "no integration named %q", name))
+		return
+	}
+	if route, ok := dropInRoutes[in.Kind]; ok {
+		s.fail(w, r, ticket.Errorf(ticket.NotFound, "integration %q speaks the %s: post to %s, not to its hook", name, route.api, route.path))
 		return
 	}
 	token := bearer(r)
@@ -35,9 +43,16 @@ func (s *Server) hook(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	decode, _ := intake.Lookup(in.Kind) // New checked every kind
-	signals, err := decode(&intake.Request{Body: body, Header: r.Header, Query: r.URL.Query()})
+	signals, err := decode(&intake.Request{Context: r.Context(), Body: body, Header: r.Header, Query: r.URL.Query(),
+		Received: s.now(), Options: s.options[name]})
 	if err != nil {
 		s.fail(w, r, err)
+		return
+	}
+	if len(signals) == 0 {
+		// Valid, and asks for nothing (an SNS subscription confirmed, an
+		// alarm state the integration ignores): 2xx, so that it is not sent again.
+		writeJSON(w, http.StatusAccepted, wire.HookResponse{Results: []wire.HookResult{{Outcome: string(desk.Ignored)}}})
 		return
 	}
 	results, err := s.desk.Ingest(r.Context(), name, signals...)
@@ -50,4 +65,11 @@ func (s *Server) hook(w http.ResponseWriter, r *http.Request) {
 		resp.Results[i] = wire.HookResult{TicketID: res.TicketID, Outcome: string(res.Outcome)}
 	}
 	writeJSON(w, http.StatusAccepted, resp)
+}
+
+// dropInRoutes are the kinds that speak another service's API on a route of
+// its own, not on /v1/hooks.
+var dropInRoutes = map[string]struct{ api, path string }{
+	"pagerduty": {api: "PagerDuty Events API v2", path: "/v2/enqueue"},
+	"opsgenie":  {api: "Opsgenie Alert API", path: "/v2/alerts"},
 }

@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"strings"
+	"time"
 
 	"github.com/tierline/tierline/shared/desk"
 	"github.com/tierline/tierline/shared/intake"
@@ -25,12 +27,24 @@ type Server struct {
 	log     *slog.Logger
 	maxBody int64
 	mux     *http.ServeMux
+	now     func() time.Time
+	options map[string]intake.Options // of each integration, by name
+	methods map[string][]string       // of each path, for 405's Allow
 }
 
 // Options tune a Server.
 type Options struct {
 	MaxBody int64        // default DefaultMaxBody
 	Log     *slog.Logger // default slog.Default()
+
+	// The SNS decoder's network: how it fetches signing certificates and
+	// confirms subscriptions. Default intake.FetchHTTP; tests give their own.
+	SNSCert    intake.Fetcher
+	SNSConfirm intake.Fetcher
+
+	// Now is the clock signed timestamps are checked against; default the
+	// desk's clock, else time.Now.
+	Now func() time.Time
 }
 
 // New returns the API for a desk and its config. It fails if an integration
@@ -41,12 +55,19 @@ func New(d *desk.Service, cfg *policy.Config, opts Options) (*Server, error) {
 			return nil, fmt.Errorf("httpapi: integration %q has kind %q, which has no decoder", in.Name, in.Kind)
 		}
 	}
-	s := &Server{desk: d, config: cfg, log: opts.Log, maxBody: opts.MaxBody, mux: http.NewServeMux()}
+	s := &Server{desk: d, config: cfg, log: opts.Log, maxBody: opts.MaxBody, mux: http.NewServeMux(),
+		now: opts.Now, options: integrationOptions(cfg, opts), methods: map[string][]string{}}
 	if s.log == nil {
 		s.log = slog.Default()
 	}
 	if s.maxBody <= 0 {
 		s.maxBody = DefaultMaxBody
+	}
+	if s.now == nil {
+		s.now = d.Now
+	}
+	if s.now == nil {
+		s.now = time.Now
 	}
 	s.routes()
 	return s, nil
@@ -66,6 +87,11 @@ func (s *Server) routes() {
 	s.handle("GET /v1/tickets", s.authed(s.listTickets))
 	s.handle("GET /v1/tickets/{id}", s.authed(s.getTicket))
 	s.handle("POST /v1/tickets/{id}/{action}", s.authed(s.act))
+	s.handle("POST /v2/enqueue", s.enqueue)
+	s.handle("POST /v2/change/enqueue", s.changeEnqueue)
+	s.handle("POST /v2/alerts", s.opsgenieCreate)
+	s.handle("POST /v2/alerts/{identifier}/{action}", s.opsgenieAction)
+	s.handle("PUT /v2/alerts/{identifier}/{action}", s.opsgenieAction)
 	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, errorf(http.StatusNotFound, "not_found", "no route %s %s", r.Method, r.URL.Path))
 	})
@@ -74,9 +100,14 @@ func (s *Server) routes() {
 func (s *Server) handle(pattern string, h http.HandlerFunc) {
 	s.mux.HandleFunc(pattern, h)
 	method, path, _ := cut(pattern)
+	s.methods[path] = append(s.methods[path], method)
+	if len(s.methods[path]) > 1 {
+		return // the path's 405 is registered, and reads s.methods
+	}
 	s.mux.HandleFunc(path, func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Allow", method)
-		s.fail(w, r, errorf(http.StatusMethodNotAllowed, "method_not_allowed", "%s %s: use %s", r.Method, r.URL.Path, method))
+		allow := strings.Join(s.methods[path], ", ")
+		w.Header().Set("Allow", allow)
+		s.fail(w, r, errorf(http.StatusMethodNotAllowed, "method_not_allowed", "%s %s: use %s", r.Method, r.URL.Path, strings.Join(s.methods[path], " or ")))
 	})
 }
 

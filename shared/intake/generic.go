@@ -40,10 +40,25 @@ func (l *genericLink) UnmarshalJSON(b []byte) error {
 	return json.Unmarshal(b, (*plain)(l))
 }
 
-// Generic decodes kind "generic": one alert object, or a list of them.
+// GenericSignatureHeader is where a generic sender puts its HMAC signature
+// unless the integration names another header.
+const GenericSignatureHeader = "X-Tierline-Signature"
+
+// Generic decodes kind "generic": one alert object, or a list of them. With
+// an HMAC in the options the request must be signed; with a mapping, the
+// fields it names are read from the body through JSON pointers, so that a
+// sender's own format needs no translation (see mapping.go).
 func Generic(r *Request) ([]ticket.Signal, error) {
+	if h := r.Options.HMAC; h != nil {
+		if err := h.verify(r, GenericSignatureHeader); err != nil {
+			return nil, err
+		}
+	}
 	if err := RequireJSON(r.Header); err != nil {
 		return nil, err
+	}
+	if len(r.Options.Mapping) > 0 {
+		return mapped(r.Body, r.Options.Mapping)
 	}
 	var alerts []genericAlert
 	body := bytes.TrimSpace(r.Body)

@@ -34,6 +34,7 @@ func FuzzGeneric(f *testing.F) {
 	for _, s := range seeds {
 		f.Add(s.ct, []byte(s.body))
 	}
+	seed(f, "generic", func(b []byte) { f.Add("application/json", b) })
 	f.Fuzz(func(t *testing.T, ct string, body []byte) {
 		signals, err := intake.Generic(&intake.Request{Body: body, Header: http.Header{"Content-Type": {ct}}})
 		if err == nil {

@@ -1,14 +1,21 @@
 // Package intake turns what senders post into ticket.Signals: one decoder
 // per sender kind, each in a file of its own, plus the checks senders'
-// credentials need beyond a token (HMAC signatures). Decoders see the raw
-// request body, so signatures are checked on the exact bytes received.
+// credentials need beyond a token (HMAC and SNS signatures). Decoders see
+// the raw request body, so signatures are checked on the exact bytes
+// received.
 //
 // Decoders return *ticket.Error values: Malformed for bodies that do not
 // parse, Invalid for bodies of the wrong shape, Unsupported for a content
-// type the kind does not speak.
+// type the kind does not speak, Unauthorized for a signature that does not
+// verify, Forbidden for a signed sender that may not post here, and
+// Unavailable when a fetch the SNS decoder needs failed (a retry may work).
+// A decoder that returns no signals and no error has accepted a request
+// that asks for nothing (an SNS subscription confirmation, an ignored
+// alarm state).
 package intake
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -18,25 +25,52 @@ import (
 	"net/url"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/tierline/tierline/shared/ticket"
 )
 
 // Request is an inbound request as decoders see it: the body (size-capped
-// and base64-decoded by the transport), the headers and the query.
+// and base64-decoded by the transport), the headers and the query, when it
+// arrived, and the options of the integration it came to.
 type Request struct {
-	Body   []byte
-	Header http.Header
-	Query  url.Values
+	Context  context.Context // for the SNS decoder's fetches; nil means context.Background()
+	Body     []byte
+	Header   http.Header
+	Query    url.Values
+	Received time.Time // zero means now; signed timestamps are checked against it
+	Options  Options
+}
+
+func (r *Request) ctx() context.Context {
+	if r.Context == nil {
+		return context.Background()
+	}
+	return r.Context
+}
+
+func (r *Request) received() time.Time {
+	if r.Received.IsZero() {
+		return time.Now()
+	}
+	return r.Received
 }
 
 // Decoder decodes the signals of one request.
 type Decoder func(r *Request) ([]ticket.Signal, error)
 
 // decoders maps each integration kind to its decoder. Adding a sender is
-// one file with one Decoder and one line here.
+// one file with one Decoder and one line here. The PagerDuty and Opsgenie
+// drop-ins have routes of their own (see ParsePagerDuty, OpsgenieAction);
+// their decoders here decode the body of an alert event and a create.
 var decoders = map[string]Decoder{
-	"generic": Generic,
+	"alertmanager": Alertmanager,
+	"datadog":      Datadog,
+	"generic":      Generic,
+	"grafana":      Grafana,
+	"opsgenie":     Opsgenie,
+	"pagerduty":    PagerDuty,
+	"sns":          SNS,
 }
 
 // Lookup returns the decoder of an integration kind.

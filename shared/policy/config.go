@@ -37,7 +37,7 @@ func Load(path string) (*Config, error) {
 // Parse validates a config from data; name is the file name used in errors.
 //
 //	base_url: https://tierline.example        # optional, for links
-//	integrations: [{name, kind, token | token_sha256}]
+//	integrations: [{name, kind, token | token_sha256, grouping, hmac, topics, insufficient_data, mapping}]
 //	routes:       [{match: {integration, severity, priority, source, category, text, labels}, tier, priority, policy}]
 //	policies:     {<name>: {L1: {acknowledge, resolve}, L2: …, L3: {…, repeat}}}
 //	channels:     {L1: [{name, kind: log | webhook, url, headers}], L2: …}
@@ -144,6 +144,7 @@ func (p *parser) crossCheck(c *Config) {
 		}
 		keys[k.Name] = true
 	}
+	p.uniqueKeys(c)
 	for _, check := range p.checks {
 		check(c)
 	}

@@ -50,6 +50,7 @@ func TestParse_integrations(t *testing.T) {
 // TestParse_integrationProblems checks every way an integration is refused.
 func TestParse_integrationProblems(t *testing.T) {
 	t.Parallel()
+	kinds := strings.Join(policy.Kinds, ", ")
 	const name = "want 1 to 63 of a-z, 0-9, - and _ (it becomes part of the hook URL), got "
 	const hex = "want 64 hex digits of SHA-256 (make one with: printf %s TOKEN | sha256sum), got "
 	runProblemTests(t, []problemTest{
@@ -82,10 +83,10 @@ func TestParse_integrationProblems(t *testing.T) {
 			`test.yaml:3: integrations[0].kind: unknown kind "nagios": want one of ` + strings.Join(policy.Kinds, ", ")}},
 		// Ensure kinds compare exactly: the kind picks a decoder.
 		{name: "kind_upper_case", src: "integrations:\n  - {name: a, kind: Generic, token: t}\n", want: []string{
-			`test.yaml:2: integrations[0].kind: unknown kind "Generic": want one of generic`}},
+			`test.yaml:2: integrations[0].kind: unknown kind "Generic": want one of ` + kinds}},
 		// Ensure a missing kind is refused at the integration's line.
 		{name: "kind_missing", src: "integrations:\n  - {name: a, token: t}\n", want: []string{
-			`test.yaml:2: integrations[0].kind: unknown kind "": want one of generic`}},
+			`test.yaml:2: integrations[0].kind: unknown kind "": want one of ` + kinds}},
 		// Ensure an integration without a token is refused: every sender authenticates.
 		{name: "token_missing", src: "integrations:\n  - name: a\n    kind: generic\n", want: []string{
 			`test.yaml:2: integrations[0]: integration "a" needs token or token_sha256: every sender authenticates`}},
@@ -129,7 +130,7 @@ func TestParse_integrationProblems(t *testing.T) {
     token_sha256: xyz
 `, want: []string{
 			`test.yaml:2: integrations[0].name: ` + name + `"Bad Name"`,
-			`test.yaml:3: integrations[0].kind: unknown kind "nope": want one of generic`,
+			`test.yaml:3: integrations[0].kind: unknown kind "nope": want one of ` + kinds,
 			`test.yaml:4: integrations[0].token_sha256: ` + hex + `"xyz"`}},
 	})
 }

@@ -69,7 +69,7 @@ func TestParse_fieldProblems(t *testing.T) {
     token: t
     secret: t
 `, want: []string{
-			`test.yaml:5: integrations[0]: unknown field "secret" (known fields: kind, name, token, token_sha256)`}},
+			`test.yaml:5: integrations[0]: unknown field "secret" (known fields: grouping, hmac, insufficient_data, kind, mapping, name, token, token_sha256, topics)`}},
 		// Ensure an unknown field of a route lists the known fields.
 		{name: "unknown_route_field", src: "routes:\n  - {tier: L2, queue: l2}\n", want: []string{
 			`test.yaml:2: routes[0]: unknown field "queue" (known fields: match, policy, priority, tier)`}},
@@ -276,7 +276,7 @@ func TestParse_allProblemsInFileOrder(t *testing.T) {
 	src := `base_url: tierline.example
 integrations:
   - name: Prometheus
-    kind: alertmanager
+    kind: nagios
     token: t
   - {name: grafana, kind: generic}
 routes:
@@ -296,7 +296,7 @@ extra: true
 	want := []string{
 		`test.yaml:1: base_url: want an http or https URL such as https://tierline.example, got "tierline.example"`,
 		`test.yaml:3: integrations[0].name: want 1 to 63 of a-z, 0-9, - and _ (it becomes part of the hook URL), got "Prometheus"`,
-		`test.yaml:4: integrations[0].kind: unknown kind "alertmanager": want one of generic`,
+		`test.yaml:4: integrations[0].kind: unknown kind "nagios": want one of ` + strings.Join(policy.Kinds, ", "),
 		`test.yaml:6: integrations[1]: integration "grafana" needs token or token_sha256: every sender authenticates`,
 		`test.yaml:8: routes[0].match.integration: no integration named "datadog"; define it under integrations or fix the name`,
 		`test.yaml:9: routes[0].policy: no policy named "urgent"; define it under policies or fix the name`,

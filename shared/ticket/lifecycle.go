@@ -43,6 +43,28 @@ func (t *Ticket) Resolve(actor, resolution string, now time.Time) error {
 	return nil
 }
 
+// Revise replaces the title and/or description of an unresolved ticket
+// with a sender's newer text (the Opsgenie drop-in's PUT …/message and
+// …/description); empty values leave a field as it is. It reports whether
+// anything changed. It adds no timeline event: senders that revise resend
+// the same text on every notification, and the timeline must stay bounded.
+func (t *Ticket) Revise(title, description string, now time.Time) bool {
+	if t.Status == StatusResolved {
+		return false
+	}
+	changed := false
+	if title != "" && title != t.Title {
+		t.Title, changed = title, true
+	}
+	if description != "" && description != t.Description {
+		t.Description, changed = description, true
+	}
+	if changed {
+		t.UpdatedAt = now
+	}
+	return changed
+}
+
 // Escalation is a move of a ticket up to a higher tier.
 type Escalation struct {
 	To     Tier

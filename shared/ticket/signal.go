@@ -16,6 +16,11 @@ const (
 	Trigger     Action = "trigger"     // open a ticket, or count an occurrence on the open one
 	Acknowledge Action = "acknowledge" // acknowledge the open ticket
 	Resolve     Action = "resolve"     // resolve the open ticket
+
+	// Actions only decoders set (ParseAction does not read them from a
+	// sender's words): the PagerDuty and Opsgenie drop-ins need them.
+	Annotate Action = "note"   // add the signal's Note to the ticket of the key, open or latest resolved
+	Update   Action = "update" // replace the open ticket's title and/or description
 )
 
 // ParseAction reads an action; empty means Trigger. Common synonyms of
@@ -60,6 +65,15 @@ type Signal struct {
 	Links       []Link
 	Requester   Person
 	At          time.Time // when the sender says it happened; zero means "when received"
+	Note        string    // the sender's note: added to the timeline; a resolve's resolution
+
+	// DeliveryID names this delivery of the signal, so that a redelivery is
+	// not counted twice (see Ticket.Redelivered). Senders' own ids (SNS
+	// MessageId, Datadog $ID) are unique per message; a DeliveryDigest is a
+	// hash of the request, for senders that retry without an id (PagerDuty
+	// and Opsgenie clients), where an identical request may also be news.
+	DeliveryID     string
+	DeliveryDigest bool
 }
 
 // Limits on what a signal or a person may put on a ticket. Alert text is
@@ -80,16 +94,29 @@ const (
 // from the title when the sender gave none, trimmed and truncated text.
 // It returns an Invalid error naming the field that is wrong.
 func (s *Signal) Normalize() error {
-	a, err := ParseAction(string(s.Action))
-	if err != nil {
-		return err
+	if s.Action != Annotate && s.Action != Update {
+		a, err := ParseAction(string(s.Action))
+		if err != nil {
+			return err
+		}
+		s.Action = a // "" → trigger, and synonyms (firing, ack, ok) to the action they name
 	}
-	s.Action = a // "" → trigger, and synonyms (firing, ack, ok) to the action they name
 	s.Title = truncate(strings.TrimSpace(s.Title), MaxTitle)
 	s.Description = truncate(strings.TrimSpace(s.Description), MaxDescription)
+	s.Note = truncateBytes(strings.TrimSpace(s.Note), MaxNote)
 	s.DedupKey = strings.TrimSpace(s.DedupKey)
-	if s.Action == Trigger && s.Title == "" {
+	switch {
+	case s.Action == Trigger && s.Title == "":
 		return Errorf(Invalid, "title is required (or summary): say what is wrong in one line")
+	case s.Action == Annotate && s.Note == "":
+		return Errorf(Invalid, "note is required")
+	case s.Action == Update && s.Title == "" && s.Description == "":
+		return Errorf(Invalid, "an update needs a new title or description")
+	case (s.Action == Annotate || s.Action == Update) && s.DedupKey == "":
+		return Errorf(Invalid, "dedup_key is required to %s: it names the ticket to act on", s.Action)
+	}
+	if len(s.DeliveryID) > MaxDedupKey {
+		return Errorf(Invalid, "the delivery id is %d bytes long; the limit is %d", len(s.DeliveryID), MaxDedupKey)
 	}
 	if s.DedupKey == "" {
 		if s.Title == "" {
@@ -127,6 +154,19 @@ func (s *Signal) Normalize() error {
 func AutoDedupKey(title string) string {
 	sum := sha256.Sum256([]byte(strings.ToLower(title)))
 	return "auto:" + hex.EncodeToString(sum[:12])
+}
+
+// truncateBytes cuts s to at most max bytes, at a rune boundary, marking
+// the cut: a sender's note is kept, not refused, for being long.
+func truncateBytes(s string, max int) string {
+	if len(s) <= max {
+		return s
+	}
+	cut := max - len("…")
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + "…"
 }
 
 func truncate(s string, max int) string {

@@ -113,6 +113,18 @@ func TestSignalNormalize(t *testing.T) {
 		{name: "labels_and_links_at_limit",
 			in:   ticket.Signal{DedupKey: "k", Title: "t", Labels: manyLabels, Links: manyLinks},
 			want: ticket.Signal{Action: ticket.Trigger, DedupKey: "k", Title: "t", Labels: manyLabels, Links: manyLinks}},
+		// Ensure a note is an action of its own that needs no title.
+		{name: "annotate",
+			in:   ticket.Signal{Action: ticket.Annotate, DedupKey: "k", Note: " deployed v2 \n"},
+			want: ticket.Signal{Action: ticket.Annotate, DedupKey: "k", Note: "deployed v2"}},
+		// Ensure an update may bring only a description.
+		{name: "update_description",
+			in:   ticket.Signal{Action: ticket.Update, DedupKey: "k", Description: "now 40 users"},
+			want: ticket.Signal{Action: ticket.Update, DedupKey: "k", Description: "now 40 users"}},
+		// Ensure a delivery id and a note ride along with any action.
+		{name: "delivery_and_note",
+			in:   ticket.Signal{Action: ticket.Resolve, DedupKey: "k", Note: "fixed", DeliveryID: "m-1"},
+			want: ticket.Signal{Action: ticket.Resolve, DedupKey: "k", Note: "fixed", DeliveryID: "m-1"}},
 		// Ensure a valid priority and the rest of the signal pass untouched.
 		{name: "keeps_the_rest",
 			in: ticket.Signal{DedupKey: "k", Title: "t", Severity: "critical", Priority: ticket.P2, Source: "db1",
@@ -173,6 +185,18 @@ func TestSignalNormalizeRefuses(t *testing.T) {
 		{name: "javascript_link", in: ticket.Signal{DedupKey: "k", Title: "t", Links: []ticket.Link{{Href: "javascript:alert(1)"}}}, field: "link"},
 		// Ensure a link has an address.
 		{name: "empty_link", in: ticket.Signal{DedupKey: "k", Title: "t", Links: []ticket.Link{{Text: "runbook"}}}, field: "link"},
+		// Ensure a note action brings a note.
+		{name: "annotate_without_note", in: ticket.Signal{Action: ticket.Annotate, DedupKey: "k", Note: " "}, field: "note"},
+		// Ensure a note action names its ticket: there is no title to derive a key from.
+		{name: "annotate_without_key", in: ticket.Signal{Action: ticket.Annotate, Title: "t", Note: "n"}, field: "dedup_key"},
+		// Ensure an update brings something to update.
+		{name: "update_without_text", in: ticket.Signal{Action: ticket.Update, DedupKey: "k"}, field: "title or description"},
+		// Ensure an update names its ticket.
+		{name: "update_without_key", in: ticket.Signal{Action: ticket.Update, Title: "t"}, field: "dedup_key"},
+		// Ensure the sender's words cannot name the decoder-only actions.
+		{name: "note_is_not_a_sender_word", in: ticket.Signal{Action: "Note", DedupKey: "k", Note: "n"}, field: "action"},
+		// Ensure a delivery id is held to MaxDedupKey bytes.
+		{name: "overlong_delivery_id", in: ticket.Signal{DedupKey: "k", Title: "t", DeliveryID: strings.Repeat("d", ticket.MaxDedupKey+1)}, field: "delivery id"},
 		// Ensure a priority out of P1..P5 is refused.
 		{name: "invalid_priority", in: ticket.Signal{DedupKey: "k", Title: "t", Priority: 9}, field: "priority"},
 	}
@@ -244,6 +268,29 @@ func TestSignalNormalizeTruncates(t *testing.T) {
 				t.Errorf("text does not keep the first %d runes", tt.max-1)
 			}
 		})
+	}
+}
+
+// Ensure a sender's long note is cut at MaxNote bytes on a rune boundary,
+// marked, rather than refused.
+func TestSignalNormalizeTruncatesNote(t *testing.T) {
+	t.Parallel()
+	for _, n := range []int{ticket.MaxNote - 1, ticket.MaxNote, ticket.MaxNote + 1, 3 * ticket.MaxNote} {
+		in := strings.Repeat("é", n/2) + strings.Repeat("x", n%2)
+		s := ticket.Signal{Action: ticket.Annotate, DedupKey: "k", Note: in}
+		if err := s.Normalize(); err != nil {
+			t.Fatalf("%d bytes: Normalize: %v", n, err)
+		}
+		switch {
+		case !utf8.ValidString(s.Note):
+			t.Errorf("%d bytes: note is not valid UTF-8", n)
+		case len(s.Note) > ticket.MaxNote:
+			t.Errorf("%d bytes: note is %d bytes, over %d", n, len(s.Note), ticket.MaxNote)
+		case len(in) <= ticket.MaxNote && s.Note != in:
+			t.Errorf("%d bytes: note was changed, want it whole", n)
+		case len(in) > ticket.MaxNote && !strings.HasSuffix(s.Note, "…"):
+			t.Errorf("%d bytes: cut note does not end with the … marker", n)
+		}
 	}
 }
 

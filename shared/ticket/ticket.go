@@ -47,6 +47,8 @@ type Ticket struct {
 	Notices     int // hand-offs so far; notice n is delivered to its tier once
 	Clock       int // generation of the escalation clock; a timer set for an older one stops itself
 
+	Deliveries []Delivery // the last inbound deliveries applied, to drop redeliveries
+
 	Version  int // bumped by the store on every write
 	Timeline []Event
 }

@@ -44,6 +44,12 @@ type ticketDoc struct {
 	Repeats        int               `json:"repeats,omitempty"`
 	Notices        int               `json:"notices"`
 	Clock          int               `json:"clock"`
+	Deliveries     []deliveryDoc     `json:"deliveries,omitempty"`
+}
+
+type deliveryDoc struct {
+	ID string    `json:"id"`
+	At time.Time `json:"at"`
 }
 
 type linkDoc struct {
@@ -80,6 +86,9 @@ func encodeTicket(t *ticket.Ticket) ([]byte, error) {
 	for _, l := range t.Links {
 		d.Links = append(d.Links, linkDoc{Href: l.Href, Text: l.Text})
 	}
+	for _, v := range t.Deliveries {
+		d.Deliveries = append(d.Deliveries, deliveryDoc{ID: v.ID, At: v.At})
+	}
 	return json.Marshal(d)
 }
 
@@ -101,6 +110,9 @@ func decodeTicket(b []byte) (*ticket.Ticket, error) {
 	}
 	for _, l := range d.Links {
 		t.Links = append(t.Links, ticket.Link{Href: l.Href, Text: l.Text})
+	}
+	for _, v := range d.Deliveries {
+		t.Deliveries = append(t.Deliveries, ticket.Delivery{ID: v.ID, At: v.At})
 	}
 	return t, nil
 }

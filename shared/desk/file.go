@@ -174,7 +174,7 @@ func signal(f policy.Form, sub Submission) (ticket.Signal, FieldErrors) {
 	case utf8.RuneCountInString(subject) > MaxSubject:
 		bad(FieldSubject, "Shorten the subject to %d characters, and put the rest in the details.", MaxSubject)
 	}
-	details := strings.TrimSpace(sub.Details)
+	details := strings.TrimSpace(strings.ReplaceAll(sub.Details, "\r\n", "\n")) // browsers send a textarea's lines with CRLF
 	if n := utf8.RuneCountInString(details); n > MaxDetails {
 		bad(FieldDetails, "Shorten the details to %d characters; they are %d.", MaxDetails, n)
 	}

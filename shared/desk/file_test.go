@@ -129,7 +129,7 @@ func TestFile_tidiesText(t *testing.T) {
 	t.Parallel()
 	e := MustServiceConfig(t, formConfig)
 	sub := desk.Submission{Name: "  Jana \t Kovac ", Email: " jana.k@acme.test ", Category: " HARDWARE ",
-		Subject: "Laptop\r\n dock   dead ", Details: "\n line one\n\nline two  \n"}
+		Subject: "Laptop\r\n dock   dead ", Details: "\r\n line one\r\n\r\nline two  \r\n"}
 	tk := MustGet(t, e, MustFile(t, e, "it-help", sub).TicketID)
 	if tk.Requester.Name != "Jana Kovac" || tk.Requester.Email != "jana.k@acme.test" || tk.Category != "hardware" ||
 		tk.Title != "Laptop dock dead" || tk.Description != "line one\n\nline two" {

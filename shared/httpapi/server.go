@@ -41,6 +41,9 @@ func New(d *desk.Service, cfg *policy.Config, opts Options) (*Server, error) {
 			return nil, fmt.Errorf("httpapi: integration %q has kind %q, which has no decoder", in.Name, in.Kind)
 		}
 	}
+	if len(cfg.Forms) > 0 && !cfg.FormsSecret.IsSet() {
+		return nil, fmt.Errorf("httpapi: forms need a forms secret to sign their status links")
+	}
 	s := &Server{desk: d, config: cfg, log: opts.Log, maxBody: opts.MaxBody, mux: http.NewServeMux()}
 	if s.log == nil {
 		s.log = slog.Default()
@@ -66,6 +69,7 @@ func (s *Server) routes() {
 	s.handle("GET /v1/tickets", s.authed(s.listTickets))
 	s.handle("GET /v1/tickets/{id}", s.authed(s.getTicket))
 	s.handle("POST /v1/tickets/{id}/{action}", s.authed(s.act))
+	s.formRoutes()
 	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, errorf(http.StatusNotFound, "not_found", "no route %s %s", r.Method, r.URL.Path))
 	})

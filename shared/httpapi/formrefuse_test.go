@@ -45,7 +45,7 @@ func TestFormSubmit_refused(t *testing.T) {
 			status: http.StatusForbidden, code: "forbidden", msg: []string{`"null"`}},
 		// Ensure an origin of another form is not this form's.
 		{name: "origin_of_no_form", path: "/forms/facilities", header: Headers("Content-Type", urlencoded, "Origin", intranet),
-			body: form("name", "a", "email", "a@b.cd", "category", "badge", "subject", "s"),
+			body:   form("name", "a", "email", "a@b.cd", "category", "badge", "subject", "s"),
 			status: http.StatusForbidden, code: "forbidden", msg: []string{`form "facilities"`}},
 		// Ensure a content type forms do not send is refused with the ones they do.
 		{name: "text_plain", header: Headers("Content-Type", "text/plain"), body: "name=x",

@@ -124,7 +124,8 @@ func TestFile_opensTicket(t *testing.T) {
 }
 
 // Ensure text is tidied as a requester would expect: blanks around fields
-// and runs of blanks in one-line fields go, the lines of the details stay.
+// and runs of blanks in one-line fields go, the lines of the details stay
+// (with LF for the CRLF browsers send).
 func TestFile_tidiesText(t *testing.T) {
 	t.Parallel()
 	e := MustServiceConfig(t, formConfig)

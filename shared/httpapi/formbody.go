@@ -52,7 +52,7 @@ func (s *Server) readForm(w http.ResponseWriter, r *http.Request) (formPost, err
 			ct = "none"
 		}
 		return formPost{}, ticket.Errorf(ticket.Unsupported,
-			"content type %s: send application/x-www-form-urlencoded, multipart/form-data or application/json", ct)
+			"content type %.100s: send application/x-www-form-urlencoded, multipart/form-data or application/json", ct)
 	}
 	body, err := readCapped(w, r, min(s.maxBody, MaxFormBody))
 	if err != nil {

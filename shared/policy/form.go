@@ -3,6 +3,7 @@ package policy
 import (
 	"fmt"
 	"net/url"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -120,7 +121,7 @@ func (p *parser) form(n *yaml.Node, path string) Form {
 		p.errorf(n, path+".categories", "form %q needs at least one category: the requester picks one, and routes match it", f.Name)
 	}
 	if f.Impacts == nil {
-		f.Impacts = DefaultImpacts
+		f.Impacts = slices.Clone(DefaultImpacts)
 	}
 	return f
 }

@@ -18,7 +18,7 @@ const (
 	Acknowledged Outcome = "acknowledged" // the open ticket was acknowledged
 	Resolved     Outcome = "resolved"     // the open ticket was resolved
 	Ignored      Outcome = "ignored"      // valid, but nothing to do: no open ticket, or already in that state
-	Duplicate    Outcome = "duplicate"    // a redelivery of a delivery the ticket already applied
+	Duplicate    Outcome = "duplicate"    // a redelivery the ticket already applied, or a form sent twice under one idempotency key
 	Noted        Outcome = "noted"        // the sender's note was added to the ticket
 	Updated      Outcome = "updated"      // the open ticket's title or description was replaced
 )

@@ -55,6 +55,9 @@ func New(d *desk.Service, cfg *policy.Config, opts Options) (*Server, error) {
 			return nil, fmt.Errorf("httpapi: integration %q has kind %q, which has no decoder", in.Name, in.Kind)
 		}
 	}
+	if len(cfg.Forms) > 0 && !cfg.FormsSecret.IsSet() {
+		return nil, fmt.Errorf("httpapi: forms need a forms secret to sign their status links")
+	}
 	s := &Server{desk: d, config: cfg, log: opts.Log, maxBody: opts.MaxBody, mux: http.NewServeMux(),
 		now: opts.Now, options: integrationOptions(cfg, opts), methods: map[string][]string{}}
 	if s.log == nil {
@@ -92,6 +95,7 @@ func (s *Server) routes() {
 	s.handle("POST /v2/alerts", s.opsgenieCreate)
 	s.handle("POST /v2/alerts/{identifier}/{action}", s.opsgenieAction)
 	s.handle("PUT /v2/alerts/{identifier}/{action}", s.opsgenieAction)
+	s.formRoutes()
 	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, errorf(http.StatusNotFound, "not_found", "no route %s %s", r.Method, r.URL.Path))
 	})
@@ -100,14 +104,18 @@ func (s *Server) routes() {
 func (s *Server) handle(pattern string, h http.HandlerFunc) {
 	s.mux.HandleFunc(pattern, h)
 	method, path, _ := cut(pattern)
+	_, registered := s.methods[path]
 	s.methods[path] = append(s.methods[path], method)
-	if len(s.methods[path]) > 1 {
-		return // the path's 405 is registered, and reads s.methods
+	if method == http.MethodGet {
+		s.methods[path] = append(s.methods[path], http.MethodHead) // the mux serves HEAD with GET's handler
+	}
+	if registered {
+		return // the path's 405 handler reads s.methods
 	}
 	s.mux.HandleFunc(path, func(w http.ResponseWriter, r *http.Request) {
 		allow := strings.Join(s.methods[path], ", ")
 		w.Header().Set("Allow", allow)
-		s.fail(w, r, errorf(http.StatusMethodNotAllowed, "method_not_allowed", "%s %s: use %s", r.Method, r.URL.Path, strings.Join(s.methods[path], " or ")))
+		s.fail(w, r, errorf(http.StatusMethodNotAllowed, "method_not_allowed", "%s %s: use %s", r.Method, r.URL.Path, allow))
 	})
 }
 

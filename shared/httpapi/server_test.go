@@ -71,15 +71,15 @@ func TestServer_methodNotAllowed(t *testing.T) {
 		allow  string
 	}{
 		// Ensure healthz is read-only.
-		{name: "post_healthz", method: "POST", path: "/healthz", allow: "GET"},
+		{name: "post_healthz", method: "POST", path: "/healthz", allow: "GET, HEAD"},
 		// Ensure hooks are posted, never read.
 		{name: "get_hook", method: "GET", path: "/v1/hooks/monitor", allow: "POST"},
 		// Ensure hooks of unknown integrations are told the method too.
 		{name: "put_hook_unknown", method: "PUT", path: "/v1/hooks/nagios", allow: "POST"},
 		// Ensure the list cannot be posted to.
-		{name: "post_list", method: "POST", path: "/v1/tickets", allow: "GET"},
+		{name: "post_list", method: "POST", path: "/v1/tickets", allow: "GET, HEAD"},
 		// Ensure tickets cannot be deleted.
-		{name: "delete_ticket", method: "DELETE", path: "/v1/tickets/0c7g2m4x9k3t1p", allow: "GET"},
+		{name: "delete_ticket", method: "DELETE", path: "/v1/tickets/0c7g2m4x9k3t1p", allow: "GET, HEAD"},
 		// Ensure actions are posted, never read.
 		{name: "get_action", method: "GET", path: "/v1/tickets/0c7g2m4x9k3t1p/acknowledge", allow: "POST"},
 	}

@@ -23,6 +23,8 @@ type Config struct {
 	Policies     map[string]Policy
 	Channels     Channels
 	APIKeys      []APIKey
+	Forms        []Form
+	FormsSecret  LinkKey // signs the status links of form requests
 }
 
 // Load reads and validates the config file at path.
@@ -42,6 +44,8 @@ func Load(path string) (*Config, error) {
 //	policies:     {<name>: {L1: {acknowledge, resolve}, L2: …, L3: {…, repeat}}}
 //	channels:     {L1: [{name, kind: log | webhook, url, headers}], L2: …}
 //	api_keys:     [{name, sha256 | key}]
+//	forms:        [{name, title, description, categories, origins, impact: {<name>: <priority> | {priority, label}}}]
+//	forms_secret_env: TIERLINE_FORMS_SECRET   # or forms_secret: <plain>, for development
 func Parse(name string, data []byte) (*Config, error) {
 	p := &parser{file: name}
 	c := &Config{Policies: map[string]Policy{}, Channels: Channels{}}
@@ -64,6 +68,7 @@ func Parse(name string, data []byte) (*Config, error) {
 		}
 		p.errorAt(line, "", "a second YAML document (after ---); a config is one document, so merge or remove it")
 	}
+	var linkKey linkKeyFields
 	p.fields(doc.Content[0], "", map[string]func(*yaml.Node, string){
 		"base_url": func(v *yaml.Node, path string) { c.BaseURL = p.baseURL(v, path) },
 		"integrations": func(v *yaml.Node, path string) {
@@ -79,7 +84,11 @@ func Parse(name string, data []byte) (*Config, error) {
 		"api_keys": func(v *yaml.Node, path string) {
 			p.items(v, path, func(v *yaml.Node, path string) { c.APIKeys = append(c.APIKeys, p.apiKey(v, path)) })
 		},
+		"forms":            func(v *yaml.Node, path string) { linkKey.forms, c.Forms = v, p.forms(v, path) },
+		"forms_secret":     func(v *yaml.Node, _ string) { linkKey.plain = v },
+		"forms_secret_env": func(v *yaml.Node, _ string) { linkKey.env = v },
 	})
+	c.FormsSecret = p.linkKey(linkKey, len(c.Forms))
 	if _, ok := c.Policies[DefaultPolicy]; !ok {
 		c.Policies[DefaultPolicy] = builtinPolicy()
 	}

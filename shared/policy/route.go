@@ -123,7 +123,7 @@ func (p *parser) match(n *yaml.Node, path string) Match {
 					return
 				}
 				p.checks = append(p.checks, func(c *Config) {
-					if _, ok := c.Integration(name); !ok {
+					if _, ok := c.Integration(name); !ok && !c.hasForm(name) {
 						p.errorf(v, path, "no integration named %q; define it under integrations or fix the name", name)
 					}
 				})

@@ -105,9 +105,12 @@ type Error struct {
 }
 
 // ErrorBody says what went wrong: a stable code and a message for people.
+// A form submission refused for its fields also says what is wrong with
+// each, by the field's name, so a page can show it beside the field.
 type ErrorBody struct {
-	Code    string `json:"code"`
-	Message string `json:"message"`
+	Code    string            `json:"code"`
+	Message string            `json:"message"`
+	Fields  map[string]string `json:"fields,omitempty"`
 }
 
 // FromTicket converts a ticket, with its timeline if it has one loaded.

@@ -1,0 +1,114 @@
+package httpapi
+
+import (
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+
+	"github.com/tierline/tierline/shared/policy"
+	"github.com/tierline/tierline/shared/ticket"
+)
+
+// preflightMaxAge is how long a browser may keep a preflight's answer, in
+// seconds: API Gateway's usual 600.
+const preflightMaxAge = "600"
+
+// corsHeaders are the request headers a page's script may send to a form,
+// beyond the ones browsers always allow: Content-Type (for JSON) and
+// Accept (to ask for a JSON answer). Forms take no credentials.
+var corsHeaders = []string{"content-type", "accept", "accept-language", "content-language"}
+
+// checkOrigin decides whether the page a POST comes from may file through
+// form f, going by the browser's Origin header:
+//   - no Origin: not a browser (curl, a server, a test): allowed, since
+//     CORS protects browsers' users, and such a client can set any Origin;
+//   - the origin of tierline itself (its own form page): allowed;
+//   - one of the form's origins: allowed, with the CORS headers that let
+//     the page's script read the answer;
+//   - anything else, "null" included (sandboxed frames, pages whose
+//     Referrer-Policy is no-referrer): Forbidden.
+func (s *Server) checkOrigin(w http.ResponseWriter, r *http.Request, f policy.Form) error {
+	w.Header().Add("Vary", "Origin")
+	origin := r.Header.Get("Origin")
+	switch {
+	case origin == "":
+		return nil
+	case f.AllowsOrigin(origin):
+		allowOrigin(w, origin)
+		return nil
+	case s.ownOrigin(r, origin):
+		return nil
+	}
+	return originRefused(f, origin)
+}
+
+func originRefused(f policy.Form, origin string) error {
+	return ticket.Errorf(ticket.Forbidden,
+		"pages of %.100q may not file requests through form %q; if they should, add the origin to the form's origins in the config",
+		origin, f.Name)
+}
+
+// ownOrigin reports whether origin is tierline's own: that of its base URL
+// when one is configured, or the host the request was sent to. A browser
+// sets Host itself, so a page elsewhere cannot pretend to be this one.
+func (s *Server) ownOrigin(r *http.Request, origin string) bool {
+	if s.config.BaseURL != "" && origin == originOf(s.config.BaseURL) {
+		return true
+	}
+	u, err := url.Parse(origin)
+	return err == nil && u.Host != "" && strings.EqualFold(u.Host, r.Host)
+}
+
+// originOf returns the scheme://host[:port] of an absolute URL.
+func originOf(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return ""
+	}
+	return u.Scheme + "://" + u.Host
+}
+
+func allowOrigin(w http.ResponseWriter, origin string) {
+	w.Header().Set("Access-Control-Allow-Origin", origin)
+}
+
+// preflightForm answers a CORS preflight (OPTIONS /forms/{form}) for a
+// page's script that posts JSON or sets Accept. Behind API Gateway, its
+// CORS configuration answers preflights itself; this answers them locally,
+// and on a deployment without that configuration. An OPTIONS that is not a
+// preflight is told the methods of the route.
+func (s *Server) preflightForm(w http.ResponseWriter, r *http.Request) {
+	f, ok := s.config.Form(r.PathValue("form"))
+	if !ok {
+		s.fail(w, r, noForm(r.PathValue("form")))
+		return
+	}
+	w.Header().Add("Vary", "Origin, Access-Control-Request-Method, Access-Control-Request-Headers")
+	origin, method := r.Header.Get("Origin"), r.Header.Get("Access-Control-Request-Method")
+	if origin == "" || method == "" {
+		w.Header().Set("Allow", formMethods)
+		w.WriteHeader(http.StatusNoContent)
+		return
+	}
+	if !f.AllowsOrigin(origin) {
+		s.fail(w, r, originRefused(f, origin))
+		return
+	}
+	if method != http.MethodPost {
+		s.fail(w, r, ticket.Errorf(ticket.Forbidden, "method %.20q: a form takes only POST", method))
+		return
+	}
+	for _, h := range strings.Split(r.Header.Get("Access-Control-Request-Headers"), ",") {
+		h = strings.ToLower(strings.TrimSpace(h))
+		if h != "" && !slices.Contains(corsHeaders, h) {
+			s.fail(w, r, ticket.Errorf(ticket.Forbidden, "header %.60q: a form takes only Content-Type and Accept, and no credentials", h))
+			return
+		}
+	}
+	allowOrigin(w, origin)
+	w.Header().Set("Access-Control-Allow-Methods", http.MethodPost)
+	w.Header().Set("Access-Control-Allow-Headers", "Content-Type, Accept")
+	w.Header().Set("Access-Control-Max-Age", preflightMaxAge)
+	w.WriteHeader(http.StatusNoContent)
+}

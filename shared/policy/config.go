@@ -40,7 +40,7 @@ func Load(path string) (*Config, error) {
 //	integrations: [{name, kind, token | token_sha256}]
 //	routes:       [{match: {integration, severity, priority, source, category, text, labels}, tier, priority, policy}]
 //	policies:     {<name>: {L1: {acknowledge, resolve}, L2: …, L3: {…, repeat}}}
-//	channels:     {L1: [{name, kind: log | webhook, url, headers}], L2: …}
+//	channels:     {L1: [{name, kind: log | webhook | sns, url, headers, topic_arn}], L2: …}
 //	api_keys:     [{name, sha256 | key}]
 func Parse(name string, data []byte) (*Config, error) {
 	p := &parser{file: name}

@@ -48,8 +48,11 @@ func TestErrorsCarryCodes(t *testing.T) {
 			defer srv.Close()
 			s := dynamo.New(awstest.DynamoClient(srv.URL), table)
 			ops := map[string]func() error{
-				"Get":    func() error { _, err := s.Get(ctx, "0c7g2m4x9k3t1p"); return err },
-				"List":   func() error { _, err := s.List(ctx, store.Query{Tier: ticket.L1, Status: ticket.StatusOpen}); return err },
+				"Get": func() error { _, err := s.Get(ctx, "0c7g2m4x9k3t1p"); return err },
+				"List": func() error {
+					_, err := s.List(ctx, store.Query{Tier: ticket.L1, Status: ticket.StatusOpen})
+					return err
+				},
 				"Upsert": func() error { _, err := s.Upsert(ctx, "prom", "disk", nil); return err },
 			}
 			for name, op := range ops {

@@ -110,4 +110,3 @@ func Must(log *slog.Logger, err error) {
 	log.Error("cold start failed", "err", err)
 	os.Exit(1)
 }
-

@@ -64,8 +64,10 @@ var kinds = map[string]kind{
 	}},
 }
 
-func same(n string) string            { return n }
-func queueURL(n string) string        { return "https://sqs." + Region + "." + URLSuffix + "/" + Account + "/" + n }
+func same(n string) string { return n }
+func queueURL(n string) string {
+	return "https://sqs." + Region + "." + URLSuffix + "/" + Account + "/" + n
+}
 func topicARN(n string) string        { return arn("sns", n) }
 func stateMachineARN(n string) string { return arn("states", "stateMachine:"+n) }
 func apiID(n string) string           { return strings.ToLower(strings.ReplaceAll(n, "-", "")) }

@@ -5,6 +5,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/tierline/tierline/shared/store"
@@ -96,5 +98,26 @@ func TestPurgeRemovesWhatAnExpiredTicketLeft(t *testing.T) {
 	}
 	if got := partition(t, e.Client, "T#"+live.ID); len(got) != 3 {
 		t.Fatalf("Purge of an open ticket left %v, want its head and 2 events", got)
+	}
+}
+
+// Ensure a head whose events do not all read (a write still in flight,
+// or items lost) is never handed out with a short timeline: the store
+// reads again, then gives up with Unavailable.
+func TestShortTimelineIsNotHandedOut(t *testing.T) {
+	e := MustOpen(t)
+	tk := trigger(t, e.Store, "disk", start)
+	mustUpdate(t, e.Store, tk.ID, func(tk *ticket.Ticket) error { return tk.AddNote("bob", "first", start) })
+	mustUpdate(t, e.Store, tk.ID, func(tk *ticket.Ticket) error { return tk.AddNote("bob", "second", start) })
+	if _, err := e.Client.DeleteItem(ctx, &dynamodb.DeleteItemInput{TableName: aws.String(table),
+		Key: map[string]types.AttributeValue{"pk": &types.AttributeValueMemberS{Value: "T#" + tk.ID}, "sk": &types.AttributeValueMemberS{Value: "E#000001"}}}); err != nil {
+		t.Fatal(err)
+	}
+	_, err := e.Store.Get(ctx, tk.ID)
+	wantCode(t, err, ticket.Unavailable)
+	_, err = e.Store.Update(ctx, tk.ID, func(tk *ticket.Ticket) error { return tk.AddNote("bob", "third", start) })
+	wantCode(t, err, ticket.Unavailable)
+	if got := partition(t, e.Client, "T#"+tk.ID); len(got) != 3 {
+		t.Fatalf("partition = %v, want the head and events 0 and 2 untouched", got)
 	}
 }

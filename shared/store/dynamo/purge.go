@@ -3,6 +3,7 @@ package dynamo
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
@@ -69,7 +70,13 @@ func (s *Store) deleteAll(ctx context.Context, keys []map[string]types.Attribute
 		if err != nil {
 			return classify(err, fmt.Sprintf("purge %d items", len(reqs)))
 		}
-		reqs = out.UnprocessedItems[*s.table]
+		if reqs = out.UnprocessedItems[*s.table]; len(reqs) > 0 {
+			select {
+			case <-ctx.Done():
+				return classify(ctx.Err(), "purge")
+			case <-time.After(50 * time.Millisecond << try):
+			}
+		}
 	}
 	return nil
 }

@@ -87,7 +87,14 @@ func (s *Store) Get(ctx context.Context, id string) (*ticket.Ticket, error) {
 // a newer write: the head says how many events it has, events past that
 // are ignored, and a timeline that is short is read again.
 func (s *Store) load(ctx context.Context, id string) (*ticket.Ticket, head, error) {
-	for range 5 {
+	for try := range 5 {
+		if try > 0 {
+			select {
+			case <-ctx.Done():
+				return nil, head{}, classify(ctx.Err(), "read ticket "+id)
+			case <-time.After(time.Duration(try) * 10 * time.Millisecond):
+			}
+		}
 		h, events, err := s.query(ctx, id)
 		if err != nil || h.t == nil {
 			return nil, h, err

@@ -67,15 +67,15 @@ func (s *Store) Upsert(ctx context.Context, integration, dedupKey string, fn fun
 		return nil, ticket.Errorf(ticket.Invalid, "integration and dedup_key take %d bytes; DynamoDB keys take at most %d", n, maxKeyBytes)
 	}
 	var out *ticket.Ticket
+	var open *dedupRead // the dedup item as last read, when it named an open ticket
 	err := s.race(ctx, "dedup key "+dedupKey, func() error {
 		out = nil
-		d, err := s.readDedup(ctx, integration, dedupKey)
+		d, latest, err := s.keyState(ctx, integration, dedupKey, open)
 		if err != nil {
 			return err
 		}
-		latest, err := s.latest(ctx, d)
-		if err != nil {
-			return err
+		if open = nil; d.open != "" {
+			open = &d
 		}
 		var old *ticket.Ticket
 		if latest != nil {
@@ -151,6 +151,29 @@ type dedupRead struct {
 	integration, key string
 	dedup
 	found bool
+}
+
+// keyState reads what Upsert hands its closure: the dedup item and the
+// ticket it names. After a lost race on a key with an open ticket (the
+// usual one: a storm of repeats of one alert) open is the dedup item as
+// read before; while that ticket is still open it is still the key's open
+// ticket, so reading it alone is enough, and a retry costs one read less.
+func (s *Store) keyState(ctx context.Context, integration, key string, open *dedupRead) (dedupRead, *ticket.Ticket, error) {
+	if open != nil {
+		t, _, err := s.load(ctx, open.open)
+		if err != nil {
+			return dedupRead{}, nil, err
+		}
+		if t != nil && t.Status != ticket.StatusResolved {
+			return *open, t, nil
+		}
+	}
+	d, err := s.readDedup(ctx, integration, key)
+	if err != nil {
+		return dedupRead{}, nil, err
+	}
+	latest, err := s.latest(ctx, d)
+	return d, latest, err
 }
 
 // latest loads the ticket a dedup item names: its open ticket, else its

@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"path"
 	"reflect"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -219,13 +220,52 @@ func PolicyProblems(tpl *sam.Template, id string, calls []Call) []string {
 	return problems
 }
 
-// CheckPolicies fails tb with PolicyProblems of the repository's template.
+// CheckPolicies fails tb with PolicyProblems of the repository's template,
+// and shows that the check bites: with any one entry of the function's
+// Policies taken away, some recorded call must be refused (no entry is
+// redundant, and a template missing it would fail this test).
 func CheckPolicies(tb testing.TB, id string, calls []Call) {
 	tb.Helper()
 	if len(calls) == 0 {
 		tb.Fatalf("%s: no AWS calls were recorded; the replay did not reach the adapters", id)
 	}
-	for _, p := range PolicyProblems(Template(tb), id, calls) {
+	tpl := Template(tb)
+	for _, p := range PolicyProblems(tpl, id, calls) {
 		tb.Error(p)
 	}
+	stmts, err := tpl.Statements(id)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	entries := map[string]bool{}
+	for _, s := range stmts {
+		entries[entry(s.Source)] = true
+	}
+	for e := range entries {
+		var rest []sam.Statement
+		for _, s := range stmts {
+			if entry(s.Source) != e {
+				rest = append(rest, s)
+			}
+		}
+		refused := false
+		for _, call := range calls {
+			if !slices.ContainsFunc(rest, func(s sam.Statement) bool { return s.Allows(call.Action, call.Resource) }) {
+				refused = true
+				break
+			}
+		}
+		if !refused {
+			tb.Errorf("%s: without %s every recorded call is still allowed: it is redundant, or the replay misses what needs it", id, e)
+		}
+	}
+	tb.Logf("%s: %d calls checked against %d policy entries: %v", id, len(calls), len(entries), calls)
+}
+
+// entry names the Policies entry a statement came from: "Fn Policies[2]".
+func entry(source string) string {
+	if i := strings.Index(source, "]"); i >= 0 {
+		return source[:i+1]
+	}
+	return source
 }

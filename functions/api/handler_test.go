@@ -82,25 +82,35 @@ func TestReplayEvents(t *testing.T) {
 	tests := []struct {
 		name     string
 		file     string
+		body     string // instead of the file's: a request derived from api-hook.json
 		outcome  string
 		tier     ticket.Tier
 		priority ticket.Priority
 		seen     int
 	}{
 		// Ensure a new alert creates a ticket at L1.
-		{"new_alert", "api-hook.json", "created", ticket.L1, ticket.P3, 1},
+		{"new_alert", "api-hook.json", "", "created", ticket.L1, ticket.P3, 1},
 		// Ensure the same alert again is an occurrence of the same ticket.
-		{"repeat", "api-hook.json", "occurrence", ticket.L1, ticket.P3, 2},
+		{"repeat", "api-hook.json", "", "occurrence", ticket.L1, ticket.P3, 2},
+		// Ensure a third occurrence is counted too (no timeline event: only the 2nd, 10th, 100th… get one).
+		{"repeat_again", "api-hook.json", "", "occurrence", ticket.L1, ticket.P3, 3},
 		// Ensure a base64 body is decoded and routed by its severity.
-		{"base64_critical", "api-hook-base64.json", "created", ticket.L2, ticket.P1, 1},
+		{"base64_critical", "api-hook-base64.json", "", "created", ticket.L2, ticket.P1, 1},
+		// Ensure the source resolving its alert resolves the ticket, in one write.
+		{"resolve", "api-hook.json", `{"title":"Disk full on db-1","dedup_key":"disk-db-1","action":"resolve"}`, "resolved", ticket.L1, ticket.P3, 3},
 	}
 	ids := map[string]string{}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			req := lambdatest.Decode[events.APIGatewayV2HTTPRequest](t, lambdatest.Event(t, tc.file))
+			if tc.body != "" {
+				req = request(t, "POST", req.RawPath, "", req.Headers["authorization"], tc.body)
+			}
 			a.Counter.Reset()
+			a.Capacity.Take()
 			got := hookResult(t, a.call(t, req))
 			counts := a.Counter.Take()
+			wru, rru := a.Capacity.Take()
 			if got.Outcome != tc.outcome {
 				t.Fatalf("outcome %q, want %q", got.Outcome, tc.outcome)
 			}
@@ -121,7 +131,7 @@ func TestReplayEvents(t *testing.T) {
 			if counts["DynamoDB.Scan"] != 0 {
 				t.Errorf("the api path scanned the table: %s", awstest.Format(counts))
 			}
-			t.Logf("REPORT api %s: %s", tc.name, awstest.Format(counts))
+			t.Logf("REPORT api %s: %s (%g WRU, %g RRU)", tc.name, awstest.Format(counts), wru, rru)
 		})
 	}
 }

@@ -80,6 +80,7 @@ func (w *world) sample(t *testing.T) events.DynamoDBEvent {
 	}
 	w.Calls.Reset()
 	w.Counter.Reset()
+	w.Capacity.Take()
 	return ev
 }
 
@@ -151,7 +152,7 @@ func TestReplayEvents(t *testing.T) {
 	if got := w.call(t, ev); len(got) != 0 {
 		t.Fatalf("failed records %v, want none", got)
 	}
-	t.Logf("REPORT dispatch batch of %d records: %s", len(ev.Records), w.Counter.String())
+	t.Logf("REPORT dispatch batch of %d records: %s (%s; the purge of one expired ticket)", len(ev.Records), w.Counter.String(), w.Capacity.String())
 	want := map[ticket.Tier][]string{ticket.L1: {lambdatest.TicketA + ".1"}, ticket.L2: {lambdatest.TicketA + ".2", lambdatest.TicketB + ".1"}}
 	for _, tier := range ticket.Tiers {
 		if got := w.queued(t, tier); strings.Join(got, " ") != strings.Join(want[tier], " ") {

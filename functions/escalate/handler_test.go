@@ -14,6 +14,7 @@ import (
 	miniserver "github.com/truora/minidyn/server"
 
 	"github.com/tierline/tierline/functions/internal/lambdatest"
+	"github.com/tierline/tierline/internal/awstest"
 	"github.com/tierline/tierline/shared/desk"
 	"github.com/tierline/tierline/shared/ticket"
 	"github.com/tierline/tierline/shared/timer/sfntimer"
@@ -113,6 +114,7 @@ func TestReplayEvents(t *testing.T) {
 			}
 			w.now = s.now
 			w.Counter.Reset()
+			w.Capacity.Take()
 			got, err := w.step(t, s.in)
 			if err != nil {
 				t.Fatal(err)
@@ -124,7 +126,7 @@ func TestReplayEvents(t *testing.T) {
 			if wrote := counts["DynamoDB.PutItem"]+counts["DynamoDB.TransactWriteItems"] > 0; wrote != s.writes {
 				t.Errorf("wrote %v (%v), want %v", wrote, counts, s.writes)
 			}
-			t.Logf("REPORT escalate step %s: %v", s.name, counts)
+			t.Logf("REPORT escalate step %s: %s (%s)", s.name, awstest.Format(counts), w.Capacity.String())
 			tk, err := w.Tickets.Get(ctx, lambdatest.TicketA)
 			if err != nil {
 				t.Fatal(err)

@@ -58,7 +58,7 @@ func TestReplayEvents(t *testing.T) {
 	if got := failed(w.call(t, ev)); len(got) != 0 {
 		t.Fatalf("failures %v, want none", got)
 	}
-	t.Logf("REPORT notify batch of %d: %s", len(ev.Records), w.Counter.String())
+	t.Logf("REPORT notify batch of %d: %s (%s)", len(ev.Records), w.Counter.String(), w.Capacity.String())
 	if n := w.received(t, ticket.L2, 5); n != 2 {
 		t.Fatalf("L2 topic got %d hand-offs, want 2", n)
 	}
@@ -73,6 +73,7 @@ func TestReplayEvents(t *testing.T) {
 	}
 
 	w.Counter.Reset()
+	w.Capacity.Take()
 	if got := failed(w.call(t, ev)); len(got) != 0 {
 		t.Fatalf("redelivery failures %v, want none", got)
 	}
@@ -82,7 +83,7 @@ func TestReplayEvents(t *testing.T) {
 	if got := w.Counter.Counts(); got["SNS.Publish"] != 0 {
 		t.Fatalf("redelivery published: %v", got)
 	}
-	t.Logf("REPORT notify redelivered batch of %d: %s", len(ev.Records), w.Counter.String())
+	t.Logf("REPORT notify redelivered batch of %d: %s (%s)", len(ev.Records), w.Counter.String(), w.Capacity.String())
 }
 
 // Ensure the bodies of the sample batch are what sqsqueue sends for their

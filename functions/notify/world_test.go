@@ -115,4 +115,5 @@ func (w *world) seed(t *testing.T) {
 	f.CreateB(t)
 	w.Calls.Reset()
 	w.Counter.Reset()
+	w.Capacity.Take()
 }

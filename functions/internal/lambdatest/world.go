@@ -22,6 +22,7 @@ type World struct {
 	Env      map[string]string // its environment per the template, in sam's fake account
 	Counter  awstest.Counter
 	Calls    Calls
+	Capacity Capacity
 	Dynamo   *dynamodb.Client
 	MiniDyn  *miniserver.Server
 	Tickets  *dynamo.Store
@@ -49,13 +50,14 @@ func NewWorld(tb testing.TB, function string) *World {
 	}
 	w.Calls.Reset()
 	w.Counter.Reset()
+	w.Capacity.Take()
 	w.Tickets = dynamo.New(w.Dynamo, table)
 	return w
 }
 
 // APIOptions are the middlewares to add to every SDK client of the world.
 func (w *World) APIOptions() []func(*middleware.Stack) error {
-	return []func(*middleware.Stack) error{w.Counter.Middleware(), w.Calls.Middleware()}
+	return []func(*middleware.Stack) error{w.Counter.Middleware(), w.Calls.Middleware(), w.Capacity.Middleware()}
 }
 
 // Reset forgets the calls recorded so far (table set-up, say).

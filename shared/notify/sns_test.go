@@ -23,15 +23,14 @@ import (
 // stack's tier topic sees), and one queue subscribed in the SNS envelope
 // (which carries the Subject, as e-mail would).
 type snsWorld struct {
-	sns           *sns.Client
-	sqs           *sqs.Client
-	tierTopic     string
-	ownTopic      string
-	tierRaw       string // queue URL, raw subscription to tierTopic
-	tierEnvelope  string // queue URL, enveloped subscription to tierTopic
-	ownRaw        string // queue URL, raw subscription to ownTopic
-	p1Only        string // queue URL, raw subscription to tierTopic filtered to priority P1
-	accountPrefix string
+	sns          *sns.Client
+	sqs          *sqs.Client
+	tierTopic    string
+	ownTopic     string
+	tierRaw      string // queue URL, raw subscription to tierTopic
+	tierEnvelope string // queue URL, enveloped subscription to tierTopic
+	ownRaw       string // queue URL, raw subscription to ownTopic
+	p1Only       string // queue URL, raw subscription to tierTopic filtered to priority P1
 }
 
 func newSNSWorld(t *testing.T) *snsWorld {

@@ -122,15 +122,15 @@ func (t *Template) inline(v any) ([]Statement, error) {
 	for i, s := range list(v) {
 		m := mapping(s)
 		if m["Effect"] != "Allow" {
-			return nil, fmt.Errorf("Statement[%d]: only Allow statements are supported", i)
+			return nil, fmt.Errorf("inline statement %d: only Allow statements are supported", i)
 		}
 		actions, err := t.ResolveList(m["Action"])
 		if err != nil {
-			return nil, fmt.Errorf("Statement[%d].Action: %w", i, err)
+			return nil, fmt.Errorf("inline statement %d, Action: %w", i, err)
 		}
 		resources, err := t.ResolveList(m["Resource"])
 		if err != nil {
-			return nil, fmt.Errorf("Statement[%d].Resource: %w", i, err)
+			return nil, fmt.Errorf("inline statement %d, Resource: %w", i, err)
 		}
 		sid, _ := m["Sid"].(string)
 		out = append(out, Statement{Source: "Statement " + sid, Actions: actions, Resources: resources})

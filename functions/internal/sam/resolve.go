@@ -139,17 +139,17 @@ func (t *Template) ref(name string) (string, error) {
 	if p, ok := t.Parameters[name]; ok {
 		d, ok := p["Default"]
 		if !ok {
-			return "", fmt.Errorf("Ref %s: the parameter has no Default to resolve with", name)
+			return "", fmt.Errorf("!Ref %s: the parameter has no Default to resolve with", name)
 		}
 		return t.Resolve(d)
 	}
 	r, ok := t.Resources[name]
 	if !ok {
-		return "", fmt.Errorf("Ref %s: no parameter or resource of that name", name)
+		return "", fmt.Errorf("!Ref %s: no parameter or resource of that name", name)
 	}
 	k, ok := kinds[r.Type]
 	if !ok {
-		return "", fmt.Errorf("Ref %s: resource type %s is unknown to this checker", name, r.Type)
+		return "", fmt.Errorf("!Ref %s: resource type %s is unknown to this checker", name, r.Type)
 	}
 	return k.ref(PhysicalName(name)), nil
 }

@@ -13,19 +13,28 @@ import (
 	"github.com/tierline/tierline/shared/store/dynamo"
 )
 
+// config is the function's environment (template.yaml sets it).
+type config struct {
+	table  string
+	config string // the tierline config, in the bundle
+}
+
+func readConfig(env *boot.Env) (config, error) {
+	c := config{table: env.Need("TABLE_NAME"), config: env.Need("TIERLINE_CONFIG")}
+	return c, env.Err()
+}
+
 func main() {
 	log := boot.Logger()
-	env := boot.Environ()
-	table := env.Need("TABLE_NAME")
-	configPath := env.Need("TIERLINE_CONFIG")
-	boot.Must(log, env.Err())
-	cfg, err := boot.Config(configPath) // read once, at cold start
+	cfg, err := readConfig(boot.Environ())
+	boot.Must(log, err)
+	policy, err := boot.Config(cfg.config) // read once, at cold start
 	boot.Must(log, err)
 	aws, err := boot.AWS(context.Background())
 	boot.Must(log, err)
 
-	d := &desk.Service{Store: dynamo.New(dynamodb.NewFromConfig(aws), table), Config: cfg, Log: log}
-	h, err := newHandler(d, cfg, log)
+	d := &desk.Service{Store: dynamo.New(dynamodb.NewFromConfig(aws), cfg.table), Config: policy, Log: log}
+	h, err := newHandler(d, policy, log)
 	boot.Must(log, err)
 	lambda.Start(h)
 }

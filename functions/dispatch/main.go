@@ -19,26 +19,32 @@ import (
 	"github.com/tierline/tierline/shared/timer/sfntimer"
 )
 
+// config is the function's environment (template.yaml sets it).
+type config struct {
+	table   string
+	queues  map[ticket.Tier]string // queue URL of each tier
+	machine string                 // the escalation state machine's ARN
+}
+
+func readConfig(env *boot.Env) (config, error) {
+	c := config{table: env.Need("TABLE_NAME"), machine: env.Need("STATE_MACHINE_ARN"), queues: map[ticket.Tier]string{
+		ticket.L1: env.Need("QUEUE_URL_L1"), ticket.L2: env.Need("QUEUE_URL_L2"), ticket.L3: env.Need("QUEUE_URL_L3")}}
+	return c, env.Err()
+}
+
 func main() {
 	log := boot.Logger()
-	env := boot.Environ()
-	table := env.Need("TABLE_NAME")
-	queues := map[ticket.Tier]string{
-		ticket.L1: env.Need("QUEUE_URL_L1"),
-		ticket.L2: env.Need("QUEUE_URL_L2"),
-		ticket.L3: env.Need("QUEUE_URL_L3"),
-	}
-	machine := env.Need("STATE_MACHINE_ARN")
-	boot.Must(log, env.Err())
+	cfg, err := readConfig(boot.Environ())
+	boot.Must(log, err)
 	aws, err := boot.AWS(context.Background())
 	boot.Must(log, err)
 
-	tickets := dynamo.New(dynamodb.NewFromConfig(aws), table)
+	tickets := dynamo.New(dynamodb.NewFromConfig(aws), cfg.table)
 	d := &dispatcher{
 		desk: &desk.Service{
 			Store: tickets,
-			Queue: sqsqueue.New(sqs.NewFromConfig(aws), queues),
-			Timer: sfntimer.New(sfn.NewFromConfig(aws), machine),
+			Queue: sqsqueue.New(sqs.NewFromConfig(aws), cfg.queues),
+			Timer: sfntimer.New(sfn.NewFromConfig(aws), cfg.machine),
 			Log:   log,
 		},
 		purge: tickets.Purge,

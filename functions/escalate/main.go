@@ -14,20 +14,29 @@ import (
 	"github.com/tierline/tierline/shared/store/dynamo"
 )
 
+// config is the function's environment (template.yaml sets it).
+type config struct {
+	table  string
+	config string // the tierline config, in the bundle
+}
+
+func readConfig(env *boot.Env) (config, error) {
+	c := config{table: env.Need("TABLE_NAME"), config: env.Need("TIERLINE_CONFIG")}
+	return c, env.Err()
+}
+
 func main() {
 	log := boot.Logger()
-	env := boot.Environ()
-	table := env.Need("TABLE_NAME")
-	configPath := env.Need("TIERLINE_CONFIG")
-	boot.Must(log, env.Err())
-	cfg, err := boot.Config(configPath)
+	cfg, err := readConfig(boot.Environ())
+	boot.Must(log, err)
+	policy, err := boot.Config(cfg.config)
 	boot.Must(log, err)
 	aws, err := boot.AWS(context.Background())
 	boot.Must(log, err)
 
 	e := &escalator{desk: &desk.Service{
-		Store:  dynamo.New(dynamodb.NewFromConfig(aws), table),
-		Config: cfg,
+		Store:  dynamo.New(dynamodb.NewFromConfig(aws), cfg.table),
+		Config: policy,
 		Log:    log,
 	}}
 	lambda.Start(e.handle)

@@ -28,6 +28,10 @@ type Deliverer struct {
 	Backoff  time.Duration
 	// Sleep waits between attempts; tests replace it to run without waiting.
 	Sleep func(ctx context.Context, d time.Duration) error
+	// SNS publishes the hand-offs of sns channels (see sns.go); Topics
+	// holds each tier's own topic, for sns channels that name none.
+	SNS    Publisher
+	Topics map[ticket.Tier]string
 }
 
 // Deliver sends h to ch.
@@ -39,6 +43,8 @@ func (d *Deliverer) Deliver(ctx context.Context, ch policy.Channel, h ticket.Han
 		return nil
 	case "webhook":
 		return d.webhook(ctx, ch, h)
+	case "sns":
+		return d.publish(ctx, ch, h)
 	}
 	return fmt.Errorf("notify: channel %s has unknown kind %q", ch.Name, ch.Kind)
 }

@@ -3,6 +3,7 @@ package policy
 import (
 	"fmt"
 	"net/url"
+	"strings"
 
 	"go.yaml.in/yaml/v3"
 
@@ -19,10 +20,15 @@ type Channel struct {
 	Kind    string            // one of ChannelKinds
 	URL     string            // webhook: where to POST
 	Headers map[string]string // webhook: extra headers, e.g. Authorization
+	// TopicARN is the SNS topic of an sns channel. Empty means the tier's
+	// own topic, which the AWS stack creates and hands to the notify
+	// function; a config that names a topic of its own must also grant
+	// the function sns:Publish on it.
+	TopicARN string
 }
 
 // ChannelKinds lists the channel kinds a config may name.
-var ChannelKinds = []string{"log", "webhook"}
+var ChannelKinds = []string{"log", "webhook", "sns"}
 
 func (p *parser) channels(n *yaml.Node, path string) Channels {
 	out := Channels{}
@@ -57,12 +63,13 @@ func (p *parser) channels(n *yaml.Node, path string) Channels {
 // it has none) and false when n is not a mapping.
 func (p *parser) channel(n *yaml.Node, path string) (Channel, *yaml.Node, bool) {
 	var ch Channel
-	var name, kind, u *yaml.Node
+	var name, kind, u, topic *yaml.Node
 	if !p.fields(n, path, map[string]func(*yaml.Node, string){
-		"name":    func(v *yaml.Node, _ string) { name = v },
-		"kind":    func(v *yaml.Node, _ string) { kind = v },
-		"url":     func(v *yaml.Node, _ string) { u = v },
-		"headers": func(v *yaml.Node, path string) { ch.Headers = p.strMap(v, path) },
+		"name":      func(v *yaml.Node, _ string) { name = v },
+		"kind":      func(v *yaml.Node, _ string) { kind = v },
+		"url":       func(v *yaml.Node, _ string) { u = v },
+		"headers":   func(v *yaml.Node, path string) { ch.Headers = p.strMap(v, path) },
+		"topic_arn": func(v *yaml.Node, _ string) { topic = v },
 	}) {
 		return ch, n, false
 	}
@@ -75,5 +82,25 @@ func (p *parser) channel(n *yaml.Node, path string) (Channel, *yaml.Node, bool) 
 		(err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "") {
 		p.errorf(urlAt, path+".url", "a webhook channel needs an http or https url, got %q", ch.URL)
 	}
+	p.snsTopic(&ch, topic, path)
 	return ch, nameAt, true
+}
+
+// snsTopic reads the topic_arn of a channel: only an sns channel has one,
+// and when it has, it is a topic ARN (no FIFO topic: hand-offs carry no
+// message group).
+func (p *parser) snsTopic(ch *Channel, topic *yaml.Node, path string) {
+	if topic == nil {
+		return
+	}
+	arn, at, ok := p.given(nil, topic, path+".topic_arn")
+	switch {
+	case !ok:
+	case ch.Kind != "sns":
+		p.errorf(at, path+".topic_arn", "only an sns channel has a topic_arn; remove it or set kind: sns")
+	case !topicARN.MatchString(arn) || strings.HasSuffix(arn, ".fifo"):
+		p.errorf(at, path+".topic_arn", "want an SNS topic ARN like arn:aws:sns:us-east-1:123456789012:on-call (not FIFO), got %q; leave topic_arn out to use the tier's topic of the stack", arn)
+	default:
+		ch.TopicARN = arn
+	}
 }

@@ -55,6 +55,18 @@ func TestParse_channels(t *testing.T) {
       headers: {Authorization: "Bearer x", X-Team: l3}
 `, want: policy.Channels{ticket.L3: {{Name: "pager", Kind: "webhook", URL: "http://pager.internal:9000/hook?team=l3",
 			Headers: map[string]string{"Authorization": "Bearer x", "X-Team": "l3"}}}}},
+		// Ensure an sns channel without a topic_arn means the tier's topic of the stack.
+		{name: "sns_tier_topic", src: "channels:\n  L1: [{kind: sns}]\n",
+			want: policy.Channels{ticket.L1: {{Name: "sns", Kind: "sns"}}}},
+		// Ensure an sns channel keeps a topic of its own.
+		{name: "sns_topic_arn", src: `channels:
+  L2:
+    - {name: dba-pager, kind: sns, topic_arn: "arn:aws:sns:eu-west-1:123456789012:dba-pager"}
+    - {kind: sns, topic_arn: "arn:aws-us-gov:sns:us-gov-west-1:123456789012:l2"}
+`, want: policy.Channels{ticket.L2: {
+			{Name: "dba-pager", Kind: "sns", TopicARN: "arn:aws:sns:eu-west-1:123456789012:dba-pager"},
+			{Name: "sns", Kind: "sns", TopicARN: "arn:aws-us-gov:sns:us-gov-west-1:123456789012:l2"},
+		}}},
 		// Ensure tiers are read in any spelling.
 		{name: "tier_spelling", src: "channels:\n  l2: [{kind: log}]\n  \"3\": [{kind: log}]\n",
 			want: policy.Channels{ticket.L2: {{Name: "log", Kind: "log"}}, ticket.L3: {{Name: "log", Kind: "log"}}}},
@@ -94,10 +106,10 @@ func TestParse_channelProblems(t *testing.T) {
 			`test.yaml:4: channels.L1[0].url: want a string, got a list`}},
 		// Ensure an unknown kind lists the known kinds.
 		{name: "kind_unknown", src: "channels:\n  L2:\n    - name: mail\n      kind: email\n", want: []string{
-			`test.yaml:4: channels.L2[0].kind: unknown kind "email": want one of log, webhook`}},
+			`test.yaml:4: channels.L2[0].kind: unknown kind "email": want one of log, webhook, sns`}},
 		// Ensure a channel without a kind is refused.
 		{name: "kind_missing", src: "channels:\n  L2: [{name: mail}]\n", want: []string{
-			`test.yaml:2: channels.L2[0].kind: unknown kind "": want one of log, webhook`}},
+			`test.yaml:2: channels.L2[0].kind: unknown kind "": want one of log, webhook, sns`}},
 		// Ensure two channels of a tier may not share a name, reported at the second.
 		{name: "duplicate_name", src: `channels:
   L2:
@@ -119,6 +131,21 @@ func TestParse_channelProblems(t *testing.T) {
 		// Ensure channels given as a list is refused.
 		{name: "channels_list", src: "channels:\n  - {kind: log}\n", want: []string{
 			`test.yaml:2: channels: want a mapping, got a list`}},
+		// Ensure a topic_arn on a channel that is not sns is refused on the topic's line.
+		{name: "topic_arn_on_webhook", src: "channels:\n  L1:\n    - kind: webhook\n      url: https://a.example\n      topic_arn: arn:aws:sns:us-east-1:123456789012:l1\n", want: []string{
+			`test.yaml:5: channels.L1[0].topic_arn: only an sns channel has a topic_arn; remove it or set kind: sns`}},
+		// Ensure a topic_arn that is not an SNS topic ARN says what one looks like.
+		{name: "topic_arn_not_arn", src: "channels:\n  L1: [{kind: sns, topic_arn: on-call-l1}]\n", want: []string{
+			`test.yaml:2: channels.L1[0].topic_arn: want an SNS topic ARN like arn:aws:sns:us-east-1:123456789012:on-call (not FIFO), got "on-call-l1"; leave topic_arn out to use the tier's topic of the stack`}},
+		// Ensure an SQS queue ARN is not taken for a topic.
+		{name: "topic_arn_of_queue", src: "channels:\n  L1: [{kind: sns, topic_arn: \"arn:aws:sqs:us-east-1:123456789012:l1\"}]\n", want: []string{
+			`test.yaml:2: channels.L1[0].topic_arn: want an SNS topic ARN like arn:aws:sns:us-east-1:123456789012:on-call (not FIFO), got "arn:aws:sqs:us-east-1:123456789012:l1"; leave topic_arn out to use the tier's topic of the stack`}},
+		// Ensure a FIFO topic is refused: hand-offs carry no message group.
+		{name: "topic_arn_fifo", src: "channels:\n  L1: [{kind: sns, topic_arn: \"arn:aws:sns:us-east-1:123456789012:l1.fifo\"}]\n", want: []string{
+			`test.yaml:2: channels.L1[0].topic_arn: want an SNS topic ARN like arn:aws:sns:us-east-1:123456789012:on-call (not FIFO), got "arn:aws:sns:us-east-1:123456789012:l1.fifo"; leave topic_arn out to use the tier's topic of the stack`}},
+		// Ensure a topic_arn of the wrong type is refused once.
+		{name: "topic_arn_list", src: "channels:\n  L1: [{kind: sns, topic_arn: [a]}]\n", want: []string{
+			`test.yaml:2: channels.L1[0].topic_arn: want a string, got a list`}},
 		// Ensure a header value that is not a string is refused.
 		{name: "header_list", src: "channels:\n  L1: [{kind: webhook, url: \"https://a.example\", headers: {X-A: [1]}}]\n", want: []string{
 			`test.yaml:2: channels.L1[0].headers.X-A: want a string, got a list`}},

@@ -42,7 +42,7 @@ func Load(path string) (*Config, error) {
 //	integrations: [{name, kind, token | token_sha256, grouping, hmac, topics, insufficient_data, mapping}]
 //	routes:       [{match: {integration, severity, priority, source, category, text, labels}, tier, priority, policy}]
 //	policies:     {<name>: {L1: {acknowledge, resolve}, L2: …, L3: {…, repeat}}}
-//	channels:     {L1: [{name, kind: log | webhook, url, headers}], L2: …}
+//	channels:     {L1: [{name, kind: log | webhook | sns, url, headers, topic_arn}], L2: …}
 //	api_keys:     [{name, sha256 | key}]
 //	forms:        [{name, title, description, categories, origins, impact: {<name>: <priority> | {priority, label}}}]
 //	forms_secret_env: TIERLINE_FORMS_SECRET   # or forms_secret: <plain>, for development

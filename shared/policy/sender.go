@@ -48,6 +48,7 @@ var kindOptions = map[string][]string{
 var MappingFields = []string{"action", "dedup_key", "description", "priority", "severity", "source", "title"}
 
 var (
+	// topicARN is the shape of an SNS topic ARN in any partition.
 	topicARN   = regexp.MustCompile(`^arn:aws[a-z-]*:sns:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_-]{1,256}(\.fifo)?$`)
 	headerName = regexp.MustCompile("^[A-Za-z0-9!#$%&'*+.^_`|~-]+$")
 )

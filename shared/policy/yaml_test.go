@@ -84,7 +84,7 @@ func TestParse_fieldProblems(t *testing.T) {
 			`test.yaml:3: policies.default.L1: unknown field "escalate" (known fields: acknowledge, repeat, resolve)`}},
 		// Ensure an unknown channel field lists the known ones.
 		{name: "unknown_channel_field", src: "channels:\n  L1: [{kind: log, level: info}]\n", want: []string{
-			`test.yaml:2: channels.L1[0]: unknown field "level" (known fields: headers, kind, name, url)`}},
+			`test.yaml:2: channels.L1[0]: unknown field "level" (known fields: headers, kind, name, topic_arn, url)`}},
 		// Ensure an unknown api key field lists the known ones.
 		{name: "unknown_api_key_field", src: "api_keys:\n  - {name: ops, key: k, role: admin}\n", want: []string{
 			`test.yaml:2: api_keys[0]: unknown field "role" (known fields: key, name, sha256)`}},
@@ -303,7 +303,7 @@ extra: true
 		`test.yaml:10: routes[1].tier: unknown tier "L4": want L1, L2 or L3`,
 		`test.yaml:13: policies.default.L1.acknowledge: want a positive duration such as 90s, 15m, 4h or 2d, got "15"`,
 		`test.yaml:14: policies.default.L2: missing resolve; set both, e.g. {acknowledge: 15m, resolve: 4h}`,
-		`test.yaml:16: channels.L1[0].kind: unknown kind "email": want one of log, webhook`,
+		`test.yaml:16: channels.L1[0].kind: unknown kind "email": want one of log, webhook, sns`,
 		`test.yaml:18: api_keys[0]: api key "ops" needs sha256 (or key, for development)`,
 		`test.yaml:19: unknown field "extra" (known fields: api_keys, base_url, channels, forms, forms_secret, forms_secret_env, integrations, policies, routes)`,
 	}

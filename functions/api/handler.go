@@ -1,0 +1,31 @@
+package main
+
+import (
+	"context"
+	"log/slog"
+
+	"github.com/aws/aws-lambda-go/events"
+	"github.com/awslabs/aws-lambda-go-api-proxy/httpadapter"
+
+	"github.com/tierline/tierline/shared/desk"
+	"github.com/tierline/tierline/shared/httpapi"
+	"github.com/tierline/tierline/shared/policy"
+)
+
+// handler is the function's handler: an API Gateway HTTP API request
+// (payload format 2.0) in, its response out.
+type handler func(ctx context.Context, req events.APIGatewayV2HTTPRequest) (events.APIGatewayV2HTTPResponse, error)
+
+// newHandler serves every route of the HTTP API with the same http.Handler
+// as the local runtime (shared/httpapi), through aws-lambda-go-api-proxy:
+// it turns the event into an *http.Request (raw path and query, base64
+// bodies decoded, API Gateway's request context kept) and the buffered
+// response into the event's answer. The only I/O of a request is the
+// store write the route makes.
+func newHandler(d *desk.Service, cfg *policy.Config, log *slog.Logger) (handler, error) {
+	api, err := httpapi.New(d, cfg, httpapi.Options{Log: log})
+	if err != nil {
+		return nil, err
+	}
+	return httpadapter.NewV2(api).ProxyWithContext, nil
+}

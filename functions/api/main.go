@@ -1,0 +1,40 @@
+// Command api is the Lambda function behind the HTTP API: webhooks, forms
+// and the ticket API, one DynamoDB write per alert. See handler.go.
+package main
+
+import (
+	"context"
+
+	"github.com/aws/aws-lambda-go/lambda"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+
+	"github.com/tierline/tierline/functions/internal/boot"
+	"github.com/tierline/tierline/shared/desk"
+	"github.com/tierline/tierline/shared/store/dynamo"
+)
+
+// config is the function's environment (template.yaml sets it).
+type config struct {
+	table  string
+	config string // the tierline config, in the bundle
+}
+
+func readConfig(env *boot.Env) (config, error) {
+	c := config{table: env.Need("TABLE_NAME"), config: env.Need("TIERLINE_CONFIG")}
+	return c, env.Err()
+}
+
+func main() {
+	log := boot.Logger()
+	cfg, err := readConfig(boot.Environ())
+	boot.Must(log, err)
+	policy, err := boot.Config(cfg.config) // read once, at cold start
+	boot.Must(log, err)
+	aws, err := boot.AWS(context.Background())
+	boot.Must(log, err)
+
+	d := &desk.Service{Store: dynamo.New(dynamodb.NewFromConfig(aws), cfg.table), Config: policy, Log: log}
+	h, err := newHandler(d, policy, log)
+	boot.Must(log, err)
+	lambda.Start(h)
+}

@@ -1,0 +1,54 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-lambda-go/events"
+
+	"github.com/tierline/tierline/functions/internal/lambdatest"
+	"github.com/tierline/tierline/shared/ticket"
+)
+
+// Ensure the built bootstrap, run against the fake Runtime API with the
+// template's environment pointed at minidyn, fauxqs and the Step Functions
+// stand-in, dispatches the sample batch; report its cold start.
+func TestBootstrap(t *testing.T) {
+	bin := lambdatest.Build(t, "dispatch")
+	w := newWorld(t)
+	ev := w.sample(t)
+	env := map[string]string{
+		"TABLE_NAME":                w.Env["TABLE_NAME"],
+		"QUEUE_URL_L1":              w.Queues[ticket.L1],
+		"QUEUE_URL_L2":              w.Queues[ticket.L2],
+		"QUEUE_URL_L3":              w.Queues[ticket.L3],
+		"STATE_MACHINE_ARN":         w.Machine,
+		"AWS_ENDPOINT_URL_DYNAMODB": w.DynamoURL,
+		"AWS_ENDPOINT_URL_SQS":      w.Fauxqs,
+		"AWS_ENDPOINT_URL_SFN":      w.SFN.URL,
+	}
+	starts := lambdatest.ColdStarts(t, bin, env, 7)
+	info, _ := os.Stat(bin)
+	t.Logf("REPORT dispatch bootstrap (host build): %.1f MB; cold start to first Runtime API request: median %v of %v",
+		float64(info.Size())/1e6, lambdatest.Median(starts).Round(100*time.Microsecond), starts)
+
+	rt := lambdatest.NewRuntimeAPI(t)
+	p := lambdatest.Start(t, bin, rt, env)
+	payload, err := json.Marshal(ev)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := rt.InvokeJSON(t, payload)
+	var resp events.DynamoDBEventResponse
+	if res.Error || json.Unmarshal(res.Body, &resp) != nil || len(resp.BatchItemFailures) != 0 {
+		t.Fatalf("answer %s (error %v %s), want no failed records\n%s", res.Body, res.Error, res.ErrorType, p.Output())
+	}
+	if got := w.queued(t, ticket.L2); len(got) != 2 {
+		t.Fatalf("L2 queue %v, want the two hand-offs of the batch\n%s", got, p.Output())
+	}
+	if got := w.running(); len(got) != 1 {
+		t.Fatalf("running executions %v, want TicketB's", got)
+	}
+}

@@ -1,0 +1,240 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-lambda-go/events"
+	"github.com/aws/aws-lambda-go/lambda"
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+	"github.com/aws/aws-sdk-go-v2/service/sfn"
+	"github.com/aws/aws-sdk-go-v2/service/sqs"
+
+	"github.com/tierline/tierline/functions/internal/lambdatest"
+	"github.com/tierline/tierline/internal/awstest"
+	"github.com/tierline/tierline/shared/desk"
+	"github.com/tierline/tierline/shared/queue/sqsqueue"
+	"github.com/tierline/tierline/shared/ticket"
+	"github.com/tierline/tierline/shared/timer/sfntimer"
+)
+
+var ctx = context.Background()
+
+// world is dispatch's stand-ins: the tickets table on minidyn, the three
+// tier queues on fauxqs and the Step Functions stand-in, named as the
+// template names them.
+type world struct {
+	*lambdatest.World
+	Fauxqs  string
+	SQS     *sqs.Client
+	Queues  map[ticket.Tier]string // queue URLs on fauxqs
+	SFN     *awstest.StepFunctions
+	Machine string
+	d       *dispatcher
+}
+
+func newWorld(t *testing.T) *world {
+	t.Helper()
+	w := &world{World: lambdatest.NewWorld(t, "DispatchFunction"), Fauxqs: awstest.Fauxqs(t), Queues: map[ticket.Tier]string{},
+		SFN: awstest.NewStepFunctions(t)}
+	w.SQS = awstest.SQSClient(w.Fauxqs, func(o *sqs.Options) { o.APIOptions = append(o.APIOptions, w.APIOptions()...) })
+	for _, tier := range ticket.Tiers {
+		u := w.Env["QUEUE_URL_"+tier.String()]
+		q, err := w.SQS.CreateQueue(ctx, &sqs.CreateQueueInput{QueueName: aws.String(u[strings.LastIndex(u, "/")+1:])})
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.Queues[tier] = aws.ToString(q.QueueUrl)
+	}
+	arn := w.Env["STATE_MACHINE_ARN"]
+	w.Machine = w.SFN.StateMachine(arn[strings.LastIndex(arn, ":")+1:])
+	log := slog.New(slog.NewJSONHandler(io.Discard, nil))
+	w.d = &dispatcher{log: log, purge: w.Tickets.Purge, desk: &desk.Service{Store: w.Tickets, Log: log,
+		Queue: sqsqueue.New(w.SQS, w.Queues),
+		Timer: sfntimer.New(w.SFN.Client(func(o *sfn.Options) { o.APIOptions = append(o.APIOptions, w.APIOptions()...) }), w.Machine)}}
+	return w
+}
+
+// sample writes the fixture's story into the table, as the sample batch
+// tells it, then removes TicketA's head as TTL would, so that its REMOVE
+// record has events left to purge.
+func (w *world) sample(t *testing.T) events.DynamoDBEvent {
+	t.Helper()
+	ev := lambdatest.Decode[events.DynamoDBEvent](t, lambdatest.Event(t, sampleFile))
+	f := lambdatest.Fixture{Store: w.Tickets, Config: lambdatest.Config(t)}
+	f.CreateA(t)
+	f.EscalateA(t)
+	f.CreateB(t)
+	f.ResolveA(t)
+	if _, err := w.Dynamo.DeleteItem(ctx, &dynamodb.DeleteItemInput{TableName: aws.String(w.Env["TABLE_NAME"]), Key: headKey(lambdatest.TicketA)}); err != nil {
+		t.Fatal(err)
+	}
+	w.Calls.Reset()
+	w.Counter.Reset()
+	w.Capacity.Take()
+	return ev
+}
+
+func (w *world) call(t *testing.T, ev events.DynamoDBEvent) []string {
+	t.Helper()
+	payload, err := json.Marshal(ev)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := lambda.NewHandler(w.d.handle).Invoke(ctx, payload)
+	if err != nil {
+		t.Fatalf("handler error (Lambda would retry and bisect the batch): %v", err)
+	}
+	var resp events.DynamoDBEventResponse
+	if err := json.Unmarshal(out, &resp); err != nil {
+		t.Fatal(err)
+	}
+	var seqs []string
+	for _, f := range resp.BatchItemFailures {
+		seqs = append(seqs, f.ItemIdentifier)
+	}
+	return seqs
+}
+
+// queued drains a tier queue and returns its notices as "ticket.seq".
+func (w *world) queued(t *testing.T, tier ticket.Tier) []string {
+	t.Helper()
+	var keys []string
+	for {
+		out, err := awstest.SQSClient(w.Fauxqs).ReceiveMessage(ctx, &sqs.ReceiveMessageInput{QueueUrl: aws.String(w.Queues[tier]),
+			MaxNumberOfMessages: 10, WaitTimeSeconds: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(out.Messages) == 0 {
+			sort.Strings(keys)
+			return keys
+		}
+		for _, m := range out.Messages {
+			n, err := sqsqueue.Decode(aws.ToString(m.Body))
+			if err != nil {
+				t.Fatal(err)
+			}
+			keys = append(keys, n.Key())
+			awstest.SQSClient(w.Fauxqs).DeleteMessage(ctx, &sqs.DeleteMessageInput{QueueUrl: aws.String(w.Queues[tier]), ReceiptHandle: m.ReceiptHandle})
+		}
+	}
+}
+
+// running lists the executions that are running, as "name input".
+func (w *world) running() []string {
+	var out []string
+	for _, e := range w.SFN.Executions() {
+		if e.Status == "RUNNING" {
+			out = append(out, e.Name+" "+e.Input)
+		}
+	}
+	return out
+}
+
+// Ensure the sample batch asks for exactly what its changes call for:
+// each new hand-off on its tier's queue, TicketB's timer started with its
+// acknowledge deadline, TicketA's timer (started and stopped within the
+// batch) never started but stopped, and the timeline of TicketA, whose head
+// TTL removed, purged; and that the same batch again changes nothing.
+func TestReplayEvents(t *testing.T) {
+	w := newWorld(t)
+	ev := w.sample(t)
+	if got := w.call(t, ev); len(got) != 0 {
+		t.Fatalf("failed records %v, want none", got)
+	}
+	t.Logf("REPORT dispatch batch of %d records: %s (%s; the purge of one expired ticket)", len(ev.Records), w.Counter.String(), w.Capacity.String())
+	want := map[ticket.Tier][]string{ticket.L1: {lambdatest.TicketA + ".1"}, ticket.L2: {lambdatest.TicketA + ".2", lambdatest.TicketB + ".1"}}
+	for _, tier := range ticket.Tiers {
+		if got := w.queued(t, tier); strings.Join(got, " ") != strings.Join(want[tier], " ") {
+			t.Errorf("%s queue holds %v, want %v", tier, got, want[tier])
+		}
+	}
+	startB := lambdatest.TicketB + `-1 {"ticket_id":"` + lambdatest.TicketB + `","clock":1,"at":"2026-11-23T09:00:01Z"}`
+	if got := w.running(); len(got) != 1 || got[0] != startB {
+		t.Fatalf("running executions %v, want only %s", got, startB)
+	}
+	reqs := w.SFN.Requests()
+	if len(reqs) != 2 || reqs[0].Operation != "StopExecution" || !strings.HasSuffix(str(reqs[0].Body["executionArn"]), ":"+lambdatest.TicketA+"-1") ||
+		reqs[1].Operation != "StartExecution" || str(reqs[1].Body["name"]) != lambdatest.TicketB+"-1" {
+		t.Fatalf("Step Functions requests %+v, want a stop of %s-1 and a start of %s-1", reqs, lambdatest.TicketA, lambdatest.TicketB)
+	}
+	left, err := w.Dynamo.Query(ctx, &dynamodb.QueryInput{TableName: aws.String(w.Env["TABLE_NAME"]),
+		KeyConditionExpression:    aws.String("pk = :pk"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": headKey(lambdatest.TicketA)["pk"]}})
+	if err != nil || len(left.Items) != 0 {
+		t.Fatalf("TicketA has %d items left after its head was removed (%v), want its timeline purged", len(left.Items), err)
+	}
+
+	if got := w.call(t, ev); len(got) != 0 {
+		t.Fatalf("redelivered batch: failed records %v, want none", got)
+	}
+	if got := w.running(); len(got) != 1 || got[0] != startB {
+		t.Fatalf("after redelivery, running executions %v, want only %s", got, startB)
+	}
+}
+
+func str(v any) string { s, _ := v.(string); return s }
+
+// Ensure a record that cannot be dispatched is reported by its sequence
+// number, the first one only (Lambda retries from it), after the records
+// before it were dispatched.
+func TestFailuresAreReportedByRecord(t *testing.T) {
+	t.Run("corrupt_image", func(t *testing.T) {
+		// Ensure a record whose image is not a ticket is reported, and the ones before it are dispatched.
+		w := newWorld(t)
+		ev := w.sample(t)
+		bad := ev.Records[2]
+		bad.Change.NewImage = map[string]events.DynamoDBAttributeValue{"pk": events.NewStringAttribute("T#" + lambdatest.TicketB),
+			"sk": events.NewStringAttribute("T"), "tier": events.NewStringAttribute("L9")}
+		ev.Records[2] = bad
+		if got := w.call(t, ev); len(got) != 1 || got[0] != bad.Change.SequenceNumber {
+			t.Fatalf("failed records %v, want only %s", got, bad.Change.SequenceNumber)
+		}
+		if got := w.queued(t, ticket.L2); len(got) != 1 || got[0] != lambdatest.TicketA+".2" {
+			t.Fatalf("L2 queue %v, want TicketA's hand-off from the record before the bad one", got)
+		}
+	})
+	t.Run("step_functions_down", func(t *testing.T) {
+		// Ensure a failing timer service fails the first record that needs it.
+		w := newWorld(t)
+		ev := w.sample(t)
+		w.SFN.Fail(http.StatusInternalServerError, "ServiceUnavailable")
+		if got := w.call(t, ev); len(got) != 1 || got[0] != ev.Records[0].Change.SequenceNumber {
+			t.Fatalf("failed records %v, want the first, %s", got, ev.Records[0].Change.SequenceNumber)
+		}
+	})
+}
+
+// Ensure the dispatch function's policies allow every AWS call the sample
+// batch makes, plus a hand-off to L3 (TicketB escalated), and nothing else.
+func TestPoliciesAllowCalls(t *testing.T) {
+	w := newWorld(t)
+	ev := w.sample(t)
+	old := head(t, w.World, lambdatest.TicketB)
+	if _, err := w.Tickets.Update(ctx, lambdatest.TicketB, func(tk *ticket.Ticket) error {
+		return tk.Escalate(ticket.Escalation{To: ticket.L3, Actor: ticket.Tierline, Reason: "not acknowledged within 1s at L2",
+			At: lambdatest.At.Add(2 * time.Second), Deadlines: lambdatest.Config(t).Deadlines("", ticket.L3)})
+	}); err != nil {
+		t.Fatal(err)
+	}
+	ev.Records = append(ev.Records, streamRecord(t, "MODIFY", old, head(t, w.World, lambdatest.TicketB), lambdatest.TicketB,
+		"400000000000000009999", lambdatest.At.Add(2*time.Second)))
+	w.Calls.Reset()
+	if got := w.call(t, ev); len(got) != 0 {
+		t.Fatalf("failed records %v", got)
+	}
+	if got := w.queued(t, ticket.L3); len(got) != 1 {
+		t.Fatalf("L3 queue %v, want TicketB's hand-off", got)
+	}
+	lambdatest.CheckPolicies(t, "DispatchFunction", w.Calls.List())
+}

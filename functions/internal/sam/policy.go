@@ -1,0 +1,172 @@
+package sam
+
+import (
+	"fmt"
+	"path"
+	"strings"
+)
+
+// Statement is one Allow statement of a resource's policies, resolved in
+// the fake account.
+type Statement struct {
+	Source    string // which entry of Policies it came from, for messages
+	Actions   []string
+	Resources []string
+}
+
+// policyTemplate is a SAM policy template: the parameter it takes and the
+// statements it expands to, given the parameter's resolved value. The
+// definitions follow SAM's policy_templates.json; only the templates
+// tierline might use are here, and an unknown one is an error.
+type policyTemplate struct {
+	param  string
+	expand func(v string) []Statement
+}
+
+var policyTemplates = map[string]policyTemplate{
+	"DynamoDBCrudPolicy": {"TableName", func(v string) []Statement {
+		return []Statement{{Actions: []string{"dynamodb:GetItem", "dynamodb:DeleteItem", "dynamodb:PutItem", "dynamodb:Scan",
+			"dynamodb:Query", "dynamodb:UpdateItem", "dynamodb:BatchWriteItem", "dynamodb:BatchGetItem",
+			"dynamodb:DescribeTable", "dynamodb:ConditionCheckItem"},
+			Resources: []string{arn("dynamodb", "table/"+v), arn("dynamodb", "table/"+v+"/index/*")}}}
+	}},
+	"DynamoDBReadPolicy": {"TableName", func(v string) []Statement {
+		return []Statement{{Actions: []string{"dynamodb:GetItem", "dynamodb:Scan", "dynamodb:Query", "dynamodb:BatchGetItem", "dynamodb:DescribeTable"},
+			Resources: []string{arn("dynamodb", "table/"+v), arn("dynamodb", "table/"+v+"/index/*")}}}
+	}},
+	"SQSSendMessagePolicy": {"QueueName", func(v string) []Statement {
+		return []Statement{{Actions: []string{"sqs:SendMessage*"}, Resources: []string{arn("sqs", v)}}}
+	}},
+	"SQSPollerPolicy": {"QueueName", func(v string) []Statement {
+		return []Statement{{Actions: []string{"sqs:ChangeMessageVisibility", "sqs:ChangeMessageVisibilityBatch", "sqs:DeleteMessage",
+			"sqs:DeleteMessageBatch", "sqs:GetQueueAttributes", "sqs:ReceiveMessage"}, Resources: []string{arn("sqs", v)}}}
+	}},
+	"SNSPublishMessagePolicy": {"TopicName", func(v string) []Statement {
+		return []Statement{{Actions: []string{"sns:Publish"}, Resources: []string{arn("sns", v)}}}
+	}},
+	"StepFunctionsExecutionPolicy": {"StateMachineName", func(v string) []Statement {
+		return []Statement{{Actions: []string{"states:StartExecution"}, Resources: []string{arn("states", "stateMachine:"+v)}}}
+	}},
+	"LambdaInvokePolicy": {"FunctionName", func(v string) []Statement {
+		return []Statement{{Actions: []string{"lambda:InvokeFunction"}, Resources: []string{arn("lambda", "function:"+v+"*")}}}
+	}},
+}
+
+// Statements expands the Policies of a function or state machine: SAM
+// policy templates by the table above, inline Statement lists as written.
+// Managed policy names and Deny statements are not supported.
+func (t *Template) Statements(id string) ([]Statement, error) {
+	r, ok := t.Resources[id]
+	if !ok {
+		return nil, fmt.Errorf("no resource %s", id)
+	}
+	var policies []any
+	switch r.Type {
+	case "AWS::Serverless::Function":
+		f, err := t.Function(id)
+		if err != nil {
+			return nil, err
+		}
+		policies = f.Policies
+	case "AWS::Serverless::StateMachine":
+		policies = list(r.Properties["Policies"])
+	default:
+		return nil, fmt.Errorf("%s is a %s, which has no Policies", id, r.Type)
+	}
+	var out []Statement
+	for i, p := range policies {
+		stmts, err := t.expand(p)
+		if err != nil {
+			return nil, fmt.Errorf("%s: Policies[%d]: %w", id, i, err)
+		}
+		for _, s := range stmts {
+			s.Source = fmt.Sprintf("%s Policies[%d] %s", id, i, s.Source)
+			out = append(out, s)
+		}
+	}
+	return out, nil
+}
+
+func (t *Template) expand(p any) ([]Statement, error) {
+	m, ok := p.(map[string]any)
+	if !ok || len(m) != 1 {
+		return nil, fmt.Errorf("%v: want a policy template {Name: {Param: value}} or {Statement: [...]}", p)
+	}
+	for name, arg := range m {
+		if name == "Statement" {
+			return t.inline(arg)
+		}
+		pt, ok := policyTemplates[name]
+		if !ok {
+			return nil, fmt.Errorf("policy template %s is unknown to this checker; add its definition to sam/policy.go", name)
+		}
+		v, ok := mapping(arg)[pt.param]
+		if !ok {
+			return nil, fmt.Errorf("%s needs %s", name, pt.param)
+		}
+		s, err := t.Resolve(v)
+		if err != nil {
+			return nil, fmt.Errorf("%s.%s: %w", name, pt.param, err)
+		}
+		stmts := pt.expand(s)
+		for i := range stmts {
+			stmts[i].Source = name
+		}
+		return stmts, nil
+	}
+	return nil, nil
+}
+
+func (t *Template) inline(v any) ([]Statement, error) {
+	var out []Statement
+	for i, s := range list(v) {
+		m := mapping(s)
+		if m["Effect"] != "Allow" {
+			return nil, fmt.Errorf("inline statement %d: only Allow statements are supported", i)
+		}
+		actions, err := t.ResolveList(m["Action"])
+		if err != nil {
+			return nil, fmt.Errorf("inline statement %d, Action: %w", i, err)
+		}
+		resources, err := t.ResolveList(m["Resource"])
+		if err != nil {
+			return nil, fmt.Errorf("inline statement %d, Resource: %w", i, err)
+		}
+		sid, _ := m["Sid"].(string)
+		out = append(out, Statement{Source: "Statement " + sid, Actions: actions, Resources: resources})
+	}
+	return out, nil
+}
+
+// Allows reports whether s allows action on resource, with IAM's
+// wildcards (* and ?) and case-insensitive action names.
+func (s Statement) Allows(action, resource string) bool {
+	actionOK := false
+	for _, a := range s.Actions {
+		if wildcard(strings.ToLower(a), strings.ToLower(action)) {
+			actionOK = true
+			break
+		}
+	}
+	if !actionOK {
+		return false
+	}
+	for _, r := range s.Resources {
+		if wildcard(r, resource) {
+			return true
+		}
+	}
+	return false
+}
+
+// wildcard matches IAM patterns, where * and ? match any characters
+// including the slashes and colons of an ARN.
+func wildcard(pattern, s string) bool {
+	// path.Match stops * at "/"; replace "/" so that it does not.
+	const slash = "\x00"
+	p := strings.ReplaceAll(pattern, "/", slash)
+	v := strings.ReplaceAll(s, "/", slash)
+	p = strings.NewReplacer("[", `\[`, "]", `\]`, `\`, `\\`).Replace(p)
+	ok, err := path.Match(p, v)
+	return err == nil && ok
+}

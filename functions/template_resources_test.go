@@ -1,0 +1,294 @@
+package functions_test
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"github.com/tierline/tierline/functions/internal/sam"
+	"github.com/tierline/tierline/shared/store/dynamo"
+)
+
+// table compares the tickets table with the table the dynamo adapter
+// needs (dynamo.TableInput) and DESIGN.md's settings.
+func (c checker) table() []string {
+	ids := c.tpl.OfType("AWS::DynamoDB::Table")
+	if len(ids) != 1 {
+		return []string{fmt.Sprintf("%d DynamoDB tables, want 1", len(ids))}
+	}
+	p := c.tpl.Resources[ids[0]].Properties
+	want := dynamo.TableInput("x")
+	var out []string
+	bad := func(what string, got, want any) {
+		out = append(out, fmt.Sprintf("%s: %s is %v, want %v (dynamo.TableInput)", ids[0], what, got, want))
+	}
+	var attrs, wantAttrs []string
+	for _, a := range list(p["AttributeDefinitions"]) {
+		m := mapping(a)
+		attrs = append(attrs, fmt.Sprint(m["AttributeName"], " ", m["AttributeType"]))
+	}
+	for _, a := range want.AttributeDefinitions {
+		wantAttrs = append(wantAttrs, aws.ToString(a.AttributeName)+" "+string(a.AttributeType))
+	}
+	sort.Strings(attrs)
+	sort.Strings(wantAttrs)
+	if !slices.Equal(attrs, wantAttrs) {
+		bad("AttributeDefinitions", attrs, wantAttrs)
+	}
+	if got, w := keys(p["KeySchema"]), keySchema(want.KeySchema); got != w {
+		bad("KeySchema", got, w)
+	}
+	var gsis, wantGSIs []string
+	for _, g := range list(p["GlobalSecondaryIndexes"]) {
+		m := mapping(g)
+		gsis = append(gsis, fmt.Sprint(m["IndexName"], " ", keys(m["KeySchema"]), " ", mapping(m["Projection"])["ProjectionType"]))
+	}
+	for _, g := range want.GlobalSecondaryIndexes {
+		wantGSIs = append(wantGSIs, fmt.Sprint(aws.ToString(g.IndexName), " ", keySchema(g.KeySchema), " ", g.Projection.ProjectionType))
+	}
+	if !slices.Equal(gsis, wantGSIs) {
+		bad("GlobalSecondaryIndexes", gsis, wantGSIs)
+	}
+	if got := p["BillingMode"]; got != string(want.BillingMode) {
+		bad("BillingMode", got, want.BillingMode)
+	}
+	if got := mapping(p["SSESpecification"])["SSEEnabled"]; got != aws.ToBool(want.SSESpecification.Enabled) {
+		bad("SSESpecification.SSEEnabled", got, true)
+	}
+	if got := mapping(p["StreamSpecification"])["StreamViewType"]; got != string(want.StreamSpecification.StreamViewType) {
+		bad("StreamSpecification.StreamViewType", got, want.StreamSpecification.StreamViewType)
+	}
+	if got := mapping(p["PointInTimeRecoverySpecification"])["PointInTimeRecoveryEnabled"]; got != true {
+		bad("PointInTimeRecoveryEnabled", got, true)
+	}
+	ttl := mapping(p["TimeToLiveSpecification"])
+	if ttl["AttributeName"] != dynamo.TTLAttribute || ttl["Enabled"] != true {
+		bad("TimeToLiveSpecification", ttl, map[string]any{"AttributeName": dynamo.TTLAttribute, "Enabled": true})
+	}
+	return out
+}
+
+// eventSources checks the functions' triggers: queues whose visibility
+// timeout is at least six times the consumer's timeout, a dead-letter
+// queue behind each, partial batch failures reported, the stream bisected
+// with an on-failure destination.
+func (c checker) eventSources() []string {
+	var out []string
+	for _, id := range c.tpl.Functions() {
+		f, _ := c.tpl.Function(id)
+		for _, name := range f.EventsOfType("SQS") {
+			e := f.Events[name].Properties
+			if !slices.Contains(list(e["FunctionResponseTypes"]), any("ReportBatchItemFailures")) {
+				out = append(out, fmt.Sprintf("%s: event %s does not report batch item failures", id, name))
+			}
+			q, ok := c.getAttOf(e["Queue"], "Arn", "AWS::SQS::Queue")
+			if !ok {
+				out = append(out, fmt.Sprintf("%s: event %s: Queue is not GetAtt <queue>.Arn", id, name))
+				continue
+			}
+			qp := c.tpl.Resources[q].Properties
+			if vt, _ := qp["VisibilityTimeout"].(int); vt < 6*f.Timeout {
+				out = append(out, fmt.Sprintf("%s: VisibilityTimeout %d is under six times %s's timeout of %ds", q, vt, id, f.Timeout))
+			}
+			redrive := mapping(qp["RedrivePolicy"])
+			if _, ok := c.getAttOf(redrive["deadLetterTargetArn"], "Arn", "AWS::SQS::Queue"); !ok {
+				out = append(out, fmt.Sprintf("%s: no RedrivePolicy to a dead-letter queue", q))
+			} else if n, _ := redrive["maxReceiveCount"].(int); n < 1 {
+				out = append(out, fmt.Sprintf("%s: RedrivePolicy.maxReceiveCount %v", q, redrive["maxReceiveCount"]))
+			}
+		}
+		for _, name := range f.EventsOfType("DynamoDB") {
+			e := f.Events[name].Properties
+			if !slices.Contains(list(e["FunctionResponseTypes"]), any("ReportBatchItemFailures")) {
+				out = append(out, fmt.Sprintf("%s: event %s does not report batch item failures", id, name))
+			}
+			if e["BisectBatchOnFunctionError"] != true {
+				out = append(out, fmt.Sprintf("%s: event %s does not bisect a failing batch", id, name))
+			}
+			if _, ok := c.getAttOf(mapping(mapping(e["DestinationConfig"])["OnFailure"])["Destination"], "Arn", "AWS::SQS::Queue"); !ok {
+				out = append(out, fmt.Sprintf("%s: event %s has no SQS on-failure destination", id, name))
+			}
+			if _, ok := c.getAttOf(e["Stream"], "StreamArn", "AWS::DynamoDB::Table"); !ok {
+				out = append(out, fmt.Sprintf("%s: event %s: Stream is not the table's StreamArn", id, name))
+			}
+		}
+	}
+	return out
+}
+
+// deadLetterAlarms checks that every queue that collects failures (a
+// redrive target, a stream's on-failure destination) has a depth alarm.
+func (c checker) deadLetterAlarms() []string {
+	var dead []string
+	for _, id := range c.tpl.OfType("AWS::SQS::Queue") {
+		if q, ok := c.getAttOf(mapping(c.tpl.Resources[id].Properties["RedrivePolicy"])["deadLetterTargetArn"], "Arn", "AWS::SQS::Queue"); ok {
+			dead = append(dead, q)
+		}
+	}
+	for _, id := range c.tpl.Functions() {
+		f, _ := c.tpl.Function(id)
+		for _, name := range f.EventsOfType("DynamoDB") {
+			d := mapping(mapping(f.Events[name].Properties["DestinationConfig"])["OnFailure"])["Destination"]
+			if q, ok := c.getAttOf(d, "Arn", "AWS::SQS::Queue"); ok {
+				dead = append(dead, q)
+			}
+		}
+	}
+	var out []string
+	for _, q := range dead {
+		if !c.alarmed("AWS/SQS", "ApproximateNumberOfMessagesVisible", "QueueName", map[string]any{"Fn::GetAtt": []any{q, "QueueName"}}) {
+			out = append(out, fmt.Sprintf("%s collects failures but has no alarm on its depth", q))
+		}
+	}
+	return out
+}
+
+// api checks the HTTP API events: payload format 2.0 (what the handler
+// decodes) and an explicit integration timeout the function fits in.
+func (c checker) api() []string {
+	var out []string
+	n := 0
+	for _, id := range c.tpl.Functions() {
+		f, _ := c.tpl.Function(id)
+		for _, name := range f.EventsOfType("HttpApi") {
+			n++
+			e := f.Events[name].Properties
+			if e["PayloadFormatVersion"] != "2.0" {
+				out = append(out, fmt.Sprintf("%s: event %s: PayloadFormatVersion %v, want \"2.0\" (events.APIGatewayV2HTTPRequest)", id, name, e["PayloadFormatVersion"]))
+			}
+			ms, ok := e["TimeoutInMillis"].(int)
+			switch {
+			case !ok:
+				out = append(out, fmt.Sprintf("%s: event %s: set TimeoutInMillis explicitly (SAM's default is 5000)", id, name))
+			case ms > 30000 || ms < f.Timeout*1000:
+				out = append(out, fmt.Sprintf("%s: event %s: TimeoutInMillis %d, want between the function's %ds and API Gateway's 30s", id, name, ms, f.Timeout))
+			}
+		}
+	}
+	if n == 0 {
+		out = append(out, "no function has an HttpApi event")
+	}
+	return out
+}
+
+var placeholder = regexp.MustCompile(`\$\{([A-Za-z0-9_]+)\}`)
+
+// stateMachine checks the escalation state machine: its definition file,
+// substitutions that match its placeholders, a task that is a function's
+// ARN the machine may invoke, and an alarm on failed executions.
+func (c checker) stateMachine() []string {
+	ids := c.tpl.OfType("AWS::Serverless::StateMachine")
+	if len(ids) != 1 {
+		return []string{fmt.Sprintf("%d state machines, want 1", len(ids))}
+	}
+	id := ids[0]
+	p := c.tpl.Resources[id].Properties
+	uri, _ := p["DefinitionUri"].(string)
+	def, err := os.ReadFile(filepath.Join(c.root, uri))
+	if err != nil {
+		return []string{fmt.Sprintf("%s: DefinitionUri: %v", id, err)}
+	}
+	var out []string
+	subs := mapping(p["DefinitionSubstitutions"])
+	used := map[string]bool{}
+	for _, m := range placeholder.FindAllStringSubmatch(string(def), -1) {
+		used[m[1]] = true
+		if _, ok := subs[m[1]]; !ok {
+			out = append(out, fmt.Sprintf("%s: %s uses ${%s}, which DefinitionSubstitutions does not define", id, uri, m[1]))
+		}
+	}
+	stmts, err := c.tpl.Statements(id)
+	if err != nil {
+		out = append(out, err.Error())
+	}
+	for k, v := range subs {
+		if !used[k] {
+			out = append(out, fmt.Sprintf("%s: substitution %s is not used by %s", id, k, uri))
+			continue
+		}
+		fn, ok := c.getAttOf(v, "Arn", "AWS::Serverless::Function")
+		if !ok {
+			continue
+		}
+		arn, _ := c.tpl.Resolve(v)
+		if !slices.ContainsFunc(stmts, func(s sam.Statement) bool { return s.Allows("lambda:InvokeFunction", arn) }) {
+			out = append(out, fmt.Sprintf("%s: its policies do not allow invoking %s", id, fn))
+		}
+	}
+	if p["Type"] != "STANDARD" {
+		out = append(out, fmt.Sprintf("%s: Type %v, want STANDARD (executions wait up to a year, names are idempotent)", id, p["Type"]))
+	}
+	if !c.alarmed("AWS/States", "ExecutionsFailed", "StateMachineArn", map[string]any{"Ref": id}) {
+		out = append(out, fmt.Sprintf("%s: no alarm on ExecutionsFailed", id))
+	}
+	return out
+}
+
+// outputs checks that the stack tells users where to send things.
+func (c checker) outputs() []string {
+	var out []string
+	for _, name := range []string{"ApiUrl", "HookUrl", "SnsHookUrl", "PagerDutyEventsUrl", "OpsgenieAlertsUrl", "FormsUrl", "TicketsUrl",
+		"L1TopicArn", "L2TopicArn", "L3TopicArn", "AlarmTopicArn"} {
+		o, ok := c.tpl.Outputs[name]
+		if !ok {
+			out = append(out, "no output "+name)
+			continue
+		}
+		v, err := c.tpl.Resolve(mapping(o)["Value"])
+		if err == nil && strings.HasSuffix(name, "Url") && !strings.HasPrefix(v, "https://") {
+			out = append(out, fmt.Sprintf("output %s is %q, want an https URL", name, v))
+		}
+	}
+	return out
+}
+
+// getAttOf reports which resource of typ v reads attr of, if v is a
+// GetAtt of one.
+func (c checker) getAttOf(v any, attr, typ string) (string, bool) {
+	l := list(mapping(v)["Fn::GetAtt"])
+	if len(l) != 2 || l[1] != attr {
+		return "", false
+	}
+	id, _ := l[0].(string)
+	r, ok := c.tpl.Resources[id]
+	return id, ok && r.Type == typ
+}
+
+func keys(v any) string {
+	var parts []string
+	for _, k := range list(v) {
+		m := mapping(k)
+		parts = append(parts, fmt.Sprint(m["AttributeName"], " ", m["KeyType"]))
+	}
+	return strings.Join(parts, ", ")
+}
+
+func keySchema(ks []types.KeySchemaElement) string {
+	var parts []string
+	for _, k := range ks {
+		parts = append(parts, aws.ToString(k.AttributeName)+" "+string(k.KeyType))
+	}
+	return strings.Join(parts, ", ")
+}
+
+func mapping(v any) map[string]any {
+	m, _ := v.(map[string]any)
+	return m
+}
+
+func list(v any) []any {
+	if l, ok := v.([]any); ok {
+		return l
+	}
+	if v == nil {
+		return nil
+	}
+	return []any{v}
+}

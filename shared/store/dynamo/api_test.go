@@ -1,0 +1,262 @@
+package dynamo_test
+
+import (
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+	miniserver "github.com/truora/minidyn/server"
+
+	"github.com/tierline/tierline/internal/awstest"
+	"github.com/tierline/tierline/shared/desk"
+	"github.com/tierline/tierline/shared/httpapi"
+	"github.com/tierline/tierline/shared/policy"
+	"github.com/tierline/tierline/shared/store/dynamo"
+)
+
+// Credentials of apiConfig.
+const (
+	hookToken = "hook-token-1"
+	apiKey    = "ops-key-1"
+)
+
+const apiConfig = `
+integrations:
+  - {name: monitor, kind: generic, token: "` + hookToken + `"}
+routes:
+  - {match: {severity: critical}, tier: L2, priority: P1}
+policies:
+  default:
+    L1: {acknowledge: 15m, resolve: 4h}
+    L2: {acknowledge: 30m, resolve: 8h}
+    L3: {acknowledge: 1h, resolve: 24h}
+api_keys:
+  - {name: ops, key: "` + apiKey + `"}
+`
+
+// API is the api function's stack in a test: httpapi on a desk on the
+// dynamo store, its client counted by Counter, in front of an in-process
+// minidyn whose writes can be made to fail (FailWrites). Raw is a second,
+// uncounted client for looking at the table behind the store's back.
+type API struct {
+	URL     string
+	Store   *dynamo.Store
+	Counter *awstest.Counter
+	Server  *miniserver.Server
+	Raw     *dynamodb.Client
+	gate    *writeGate
+}
+
+var start = time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
+
+// MustOpenAPI starts an API on a fresh table.
+func MustOpenAPI(tb testing.TB) *API {
+	tb.Helper()
+	srv := miniserver.NewServer()
+	gate := &writeGate{next: srv, srv: srv}
+	ddb := httptest.NewServer(gate)
+	tb.Cleanup(ddb.Close)
+	counter := &awstest.Counter{}
+	client := awstest.DynamoClient(ddb.URL, func(o *dynamodb.Options) { o.APIOptions = append(o.APIOptions, counter.Middleware()) })
+	raw := awstest.DynamoClient(ddb.URL)
+	if _, err := raw.CreateTable(ctx, dynamo.TableInput(table)); err != nil {
+		tb.Fatalf("CreateTable: %v", err)
+	}
+	cfg, err := policy.Parse("test.yaml", []byte(apiConfig))
+	if err != nil {
+		tb.Fatalf("policy.Parse: %v", err)
+	}
+	st := dynamo.New(client, table)
+	var tick atomic.Int64
+	now := func() time.Time { return start.Add(time.Duration(tick.Add(1)) * time.Millisecond) }
+	log := slog.New(slog.DiscardHandler)
+	d := &desk.Service{Store: st, Config: cfg, Now: now, Log: log}
+	h, err := httpapi.New(d, cfg, httpapi.Options{Log: log})
+	if err != nil {
+		tb.Fatalf("httpapi.New: %v", err)
+	}
+	ts := httptest.NewServer(h)
+	tb.Cleanup(ts.Close)
+	return &API{URL: ts.URL, Store: st, Counter: counter, Server: srv, Raw: raw, gate: gate}
+}
+
+// FailWrites makes minidyn answer every write (PutItem, UpdateItem,
+// TransactWriteItems, …) with an internal server error, retries included,
+// while reads keep working: a failure at the worst moment, after the
+// store read what it needed.
+func (a *API) FailWrites(on bool) { a.gate.failWrites.Store(on) }
+
+// writeGate sits in front of minidyn and switches its failure emulation on
+// for the duration of each write request while failWrites is set.
+type writeGate struct {
+	next       http.Handler
+	srv        *miniserver.Server
+	failWrites atomic.Bool
+	mu         sync.Mutex
+}
+
+var writes = map[string]bool{"PutItem": true, "UpdateItem": true, "DeleteItem": true,
+	"TransactWriteItems": true, "BatchWriteItem": true}
+
+func (g *writeGate) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	target := r.Header.Get("X-Amz-Target")
+	op := target[strings.LastIndexByte(target, '.')+1:]
+	if !g.failWrites.Load() || !writes[op] {
+		g.next.ServeHTTP(w, r)
+		return
+	}
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.srv.EmulateFailure(miniserver.FailureConditionInternalServerError)
+	defer g.srv.EmulateFailure(miniserver.FailureConditionNone)
+	g.next.ServeHTTP(w, r)
+}
+
+// Response is an answer with its body read.
+type Response struct {
+	Status int
+	Header http.Header
+	Body   string
+}
+
+// Do sends a request with a bearer token and, unless body is empty, a
+// JSON body.
+func (a *API) Do(tb testing.TB, method, path, token, body string) Response {
+	tb.Helper()
+	var rd io.Reader
+	if body != "" {
+		rd = strings.NewReader(body)
+	}
+	req, err := http.NewRequest(method, a.URL+path, rd)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	req.Header.Set("Authorization", "Bearer "+token)
+	if body != "" {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		tb.Fatalf("%s %s: %v", method, path, err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return Response{Status: resp.StatusCode, Header: resp.Header, Body: string(b)}
+}
+
+// Hook posts an alert of the generic integration.
+func (a *API) Hook(tb testing.TB, body string) Response {
+	tb.Helper()
+	return a.Do(tb, "POST", "/v1/hooks/monitor", hookToken, body)
+}
+
+// Call calls the ticket API with the api key.
+func (a *API) Call(tb testing.TB, method, path, body string) Response {
+	tb.Helper()
+	return a.Do(tb, method, path, apiKey, body)
+}
+
+// MustHook posts an alert that must be accepted and returns its ticket ID
+// and outcome.
+func (a *API) MustHook(tb testing.TB, body string) (id, outcome string) {
+	tb.Helper()
+	resp := a.Hook(tb, body)
+	var out struct {
+		Results []struct {
+			TicketID string `json:"ticket_id"`
+			Outcome  string `json:"outcome"`
+		} `json:"results"`
+	}
+	if resp.Status != http.StatusAccepted || json.Unmarshal([]byte(resp.Body), &out) != nil || len(out.Results) != 1 {
+		tb.Fatalf("hook %s: %d %s, want 202 with one result", body, resp.Status, resp.Body)
+	}
+	return out.Results[0].TicketID, out.Results[0].Outcome
+}
+
+// Items returns every item of the table, read with Scan through the raw
+// client: the test looks at the whole table, which the store never does.
+func (a *API) Items(tb testing.TB) []map[string]types.AttributeValue {
+	tb.Helper()
+	var all []map[string]types.AttributeValue
+	in := &dynamodb.ScanInput{TableName: aws.String(table), ConsistentRead: aws.Bool(true)}
+	for {
+		out, err := a.Raw.Scan(ctx, in)
+		if err != nil {
+			tb.Fatalf("Scan: %v", err)
+		}
+		all = append(all, out.Items...)
+		if out.LastEvaluatedKey == nil {
+			return all
+		}
+		in.ExclusiveStartKey = out.LastEvaluatedKey
+	}
+}
+
+// Keys lists the pk/sk of items, for messages and comparisons.
+func Keys(items []map[string]types.AttributeValue) []string {
+	var out []string
+	for _, it := range items {
+		pk, _ := it["pk"].(*types.AttributeValueMemberS)
+		sk, _ := it["sk"].(*types.AttributeValueMemberS)
+		if pk != nil && sk != nil {
+			out = append(out, pk.Value+" "+sk.Value)
+		}
+	}
+	return out
+}
+
+// sameItems reports whether two reads of the table hold equal items, in
+// the same order (both come from Scan of the same table).
+func sameItems(a, b []map[string]types.AttributeValue) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		ja, _ := json.Marshal(plain(a[i]))
+		jb, _ := json.Marshal(plain(b[i]))
+		if string(ja) != string(jb) {
+			return false
+		}
+	}
+	return true
+}
+
+// plain turns an item into JSON-able values for comparison.
+func plain(it map[string]types.AttributeValue) map[string]any {
+	out := map[string]any{}
+	for k, v := range it {
+		out[k] = plainValue(v)
+	}
+	return out
+}
+
+func plainValue(v types.AttributeValue) any {
+	switch v := v.(type) {
+	case *types.AttributeValueMemberS:
+		return "S:" + v.Value
+	case *types.AttributeValueMemberN:
+		return "N:" + v.Value
+	case *types.AttributeValueMemberM:
+		return plain(v.Value)
+	case *types.AttributeValueMemberL:
+		l := make([]any, len(v.Value))
+		for i, e := range v.Value {
+			l[i] = plainValue(e)
+		}
+		return l
+	}
+	return v
+}

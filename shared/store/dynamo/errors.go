@@ -1,0 +1,81 @@
+package dynamo
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+	"github.com/aws/smithy-go"
+
+	"github.com/tierline/tierline/shared/ticket"
+)
+
+// classify gives an error of the SDK a ticket code. It runs after the
+// SDK's own retries, so throttling and server errors that are left mean
+// the table is unavailable for now (503, and senders retry); errors of the
+// request itself are bugs or misconfiguration (Internal), except an item
+// over DynamoDB's size limit, which the input caused (TooLarge).
+func classify(err error, doing string) error {
+	var te *ticket.Error
+	if err == nil || errors.As(err, &te) {
+		return err
+	}
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return ticket.Wrap(ticket.Unavailable, err, "the ticket store did not answer in time")
+	}
+	var api smithy.APIError
+	if errors.As(err, &api) {
+		switch api.ErrorCode() {
+		case "ProvisionedThroughputExceededException", "RequestLimitExceeded", "ThrottlingException",
+			"InternalServerError", "ServiceUnavailable", "TransactionInProgressException",
+			"TransactionConflictException", "LimitExceededException":
+			return ticket.Wrap(ticket.Unavailable, err, "the ticket store is unavailable")
+		case "ValidationException":
+			if strings.Contains(api.ErrorMessage(), "size") {
+				return ticket.Wrap(ticket.TooLarge, err, "the ticket is too large for DynamoDB's 400 KB item limit")
+			}
+		}
+		var re *awshttp.ResponseError
+		if errors.As(err, &re) && re.HTTPStatusCode() >= http.StatusInternalServerError {
+			return ticket.Wrap(ticket.Unavailable, err, "the ticket store is unavailable")
+		}
+		return ticket.Wrap(ticket.Internal, err, "dynamo store: "+doing)
+	}
+	// No answer at all: the connection failed or timed out.
+	return ticket.Wrap(ticket.Unavailable, err, "the ticket store is unavailable")
+}
+
+// reasons returns why a conditional write was refused: for a transaction
+// the code of each action ("None", "ConditionalCheckFailed",
+// "TransactionConflict"), for a single write one "ConditionalCheckFailed".
+// ok is false for any other error, a transaction cancelled for another
+// reason included: only a failed condition or a concurrent transaction is
+// a race to run again.
+func reasons(err error) (codes []string, ok bool) {
+	var ccf *types.ConditionalCheckFailedException
+	if errors.As(err, &ccf) {
+		return []string{checkFailed}, true
+	}
+	var tce *types.TransactionCanceledException
+	if !errors.As(err, &tce) {
+		return nil, false
+	}
+	codes = make([]string, len(tce.CancellationReasons))
+	for i, r := range tce.CancellationReasons {
+		switch codes[i] = aws.ToString(r.Code); codes[i] {
+		case checkFailed, "TransactionConflict":
+			ok = true
+		case "", "None":
+		default:
+			return nil, false
+		}
+	}
+	return codes, ok
+}
+
+// checkFailed is the reason a conditional write was refused.
+const checkFailed = "ConditionalCheckFailed"

@@ -1,0 +1,202 @@
+package dynamo
+
+import (
+	"context"
+	"errors"
+	"math/rand/v2"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+
+	"github.com/tierline/tierline/shared/store"
+	"github.com/tierline/tierline/shared/ticket"
+)
+
+// errRaced says a conditional write lost to a concurrent one: read again
+// and run the caller's closure again.
+var errRaced = errors.New("dynamo store: a concurrent write won")
+
+// Retries of a write that keeps losing races: full-jitter backoff from
+// raceBase doubling up to raceCap, at most raceAttempts tries. Each lost
+// round has a winner, so a key with hundreds of racing writers settles.
+const (
+	raceAttempts = 100
+	raceBase     = 2 * time.Millisecond
+	raceCap      = 250 * time.Millisecond
+)
+
+// Update loads a ticket, runs fn on it and stores the result on the
+// condition that no other write came between; if one did, it does it all
+// again.
+func (s *Store) Update(ctx context.Context, id string, fn func(*ticket.Ticket) error) (*ticket.Ticket, error) {
+	var out *ticket.Ticket
+	err := s.race(ctx, "ticket "+id, func() error {
+		t, _, err := s.load(ctx, id)
+		if err != nil {
+			return err
+		}
+		if t == nil {
+			return ticket.Errorf(ticket.NotFound, "ticket %s not found", id)
+		}
+		old := *t
+		if err := fn(t); err != nil {
+			if errors.Is(err, store.ErrSkip) {
+				out = &old
+				return nil
+			}
+			return err
+		}
+		out = t
+		return s.save(ctx, &old, t, nil)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// Upsert reads the dedup item of (integration, dedupKey), then the ticket
+// it names (the open one, else the newest), runs fn on it and stores the
+// result: the same ticket in place, or a new ticket together with the
+// dedup item that makes it the key's open ticket. The dedup item's
+// condition makes concurrent Upserts of one key open one ticket; the
+// others read again and count an occurrence on it.
+func (s *Store) Upsert(ctx context.Context, integration, dedupKey string, fn func(*ticket.Ticket) (*ticket.Ticket, error)) (*ticket.Ticket, error) {
+	if n := len(dedupPK(integration, dedupKey)); n > maxKeyBytes {
+		return nil, ticket.Errorf(ticket.Invalid, "integration and dedup_key take %d bytes; DynamoDB keys take at most %d", n, maxKeyBytes)
+	}
+	var out *ticket.Ticket
+	var open *dedupRead // the dedup item as last read, when it named an open ticket
+	err := s.race(ctx, "dedup key "+dedupKey, func() error {
+		out = nil
+		d, latest, err := s.keyState(ctx, integration, dedupKey, open)
+		if err != nil {
+			return err
+		}
+		if open = nil; d.open != "" {
+			open = &d
+		}
+		var old *ticket.Ticket
+		if latest != nil {
+			o := *latest
+			old = &o
+		}
+		next, err := fn(latest)
+		if err != nil || next == nil {
+			return err
+		}
+		out = next
+		if old != nil && next.ID == old.ID {
+			return s.save(ctx, old, next, &d)
+		}
+		if next.Integration != integration || next.DedupKey != dedupKey {
+			return ticket.Errorf(ticket.Internal, "dynamo store: upsert of %s/%s returned a ticket of another key", integration, dedupKey)
+		}
+		if old != nil && old.Status != ticket.StatusResolved && next.Status != ticket.StatusResolved {
+			return ticket.Errorf(ticket.Conflict, "ticket %s of dedup key %q is open; a second open ticket of the key is refused", old.ID, dedupKey)
+		}
+		return s.create(ctx, next, d)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// race runs attempt until it does not lose a race, backing off between
+// tries; errors other than a lost race end it.
+func (s *Store) race(ctx context.Context, what string, attempt func() error) error {
+	for n := 0; ; n++ {
+		err := attempt()
+		if !errors.Is(err, errRaced) {
+			return err
+		}
+		if n+1 == raceAttempts {
+			return ticket.Errorf(ticket.Unavailable, "%s lost %d races with concurrent writes; try again", what, raceAttempts)
+		}
+		wait := time.Duration(rand.Int64N(int64(min(raceCap, raceBase<<min(n, 16)))))
+		select {
+		case <-ctx.Done():
+			return classify(ctx.Err(), "wait to retry")
+		case <-time.After(wait):
+		}
+	}
+}
+
+// readDedup reads a dedup item with a strongly consistent GetItem. An
+// absent item, or one past its expiry, reads as found false.
+func (s *Store) readDedup(ctx context.Context, integration, key string) (dedupRead, error) {
+	out, err := s.db.GetItem(ctx, &dynamodb.GetItemInput{
+		TableName: s.table, Key: dedupKey(integration, key), ConsistentRead: aws.Bool(true)})
+	if err != nil {
+		return dedupRead{}, classify(err, "read dedup key "+key)
+	}
+	r := dedupRead{integration: integration, key: key}
+	if out.Item == nil {
+		return r, nil
+	}
+	d, err := decodeDedup(out.Item)
+	if err != nil {
+		return dedupRead{}, ticket.Wrap(ticket.Internal, err, "dynamo store: undecodable dedup item of "+key)
+	}
+	if !s.expired(d.expires) {
+		r.dedup, r.found = d, true
+	}
+	return r, nil
+}
+
+// dedupRead is what readDedup saw of a key.
+type dedupRead struct {
+	integration, key string
+	dedup
+	found bool
+}
+
+// keyState reads what Upsert hands its closure: the dedup item and the
+// ticket it names. After a lost race on a key with an open ticket (the
+// usual one: a storm of repeats of one alert) open is the dedup item as
+// read before; while that ticket is still open it is still the key's open
+// ticket, so reading it alone is enough, and a retry costs one read less.
+func (s *Store) keyState(ctx context.Context, integration, key string, open *dedupRead) (dedupRead, *ticket.Ticket, error) {
+	if open != nil {
+		t, _, err := s.load(ctx, open.open)
+		if err != nil {
+			return dedupRead{}, nil, err
+		}
+		if t != nil && t.Status != ticket.StatusResolved {
+			return *open, t, nil
+		}
+	}
+	d, err := s.readDedup(ctx, integration, key)
+	if err != nil {
+		return dedupRead{}, nil, err
+	}
+	latest, err := s.latest(ctx, d)
+	return d, latest, err
+}
+
+// latest loads the ticket a dedup item names: its open ticket, else its
+// newest (nil when that one expired). An open ticket that reads resolved
+// was resolved after the dedup item was read: a lost race.
+func (s *Store) latest(ctx context.Context, d dedupRead) (*ticket.Ticket, error) {
+	id := d.open
+	if id == "" {
+		id = d.latest
+	}
+	if !d.found || id == "" {
+		return nil, nil
+	}
+	t, _, err := s.load(ctx, id)
+	switch {
+	case err != nil:
+		return nil, err
+	case d.open == "":
+		return t, nil
+	case t == nil:
+		return nil, ticket.Errorf(ticket.Internal, "dynamo store: dedup key %q names open ticket %s, which is missing", d.key, id)
+	case t.Status == ticket.StatusResolved:
+		return nil, errRaced
+	}
+	return t, nil
+}

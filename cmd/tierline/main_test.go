@@ -313,3 +313,22 @@ func TestDedupEndToEnd(t *testing.T) {
 		t.Fatalf("trigger after resolve = %+v, want a new ticket following %s", again, storm[0].ID)
 	}
 }
+
+// Ensure the local runtime refuses an SNS channel at start, saying why,
+// instead of failing every hand-off to it.
+func TestServeRefusesSNSChannels(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "tierline.yaml")
+	cfg := strings.Replace(testConfig("http://127.0.0.1:1/unused"), "L1: [{kind: log}]", "L1: [{kind: sns}]", 1)
+	if err := os.WriteFile(path, []byte(cfg), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	m := &Main{ConfigPath: path, Addr: "127.0.0.1:0", DataDir: t.TempDir(), Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	err := m.Run(context.Background())
+	if err == nil {
+		m.Close()
+		t.Fatal("Run accepted an SNS channel")
+	}
+	if !strings.Contains(err.Error(), "delivers only on AWS") {
+		t.Fatalf("Run: %v; want it to say SNS delivers only on AWS", err)
+	}
+}

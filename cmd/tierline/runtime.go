@@ -142,7 +142,25 @@ func (m *Main) loadConfig() error {
 	} else {
 		m.Config, err = policy.Load(m.ConfigPath)
 	}
-	return err
+	if err != nil {
+		return err
+	}
+	return localChannels(m.Config)
+}
+
+// localChannels refuses channels the local runtime cannot deliver to, at
+// start rather than by hand-offs that fail until they reach the dead
+// letters, unseen.
+func localChannels(cfg *policy.Config) error {
+	for _, tier := range ticket.Tiers {
+		for _, ch := range cfg.Channels[tier] {
+			if ch.Kind == "sns" {
+				return fmt.Errorf("config: %s channel %q is an SNS channel, which delivers only on AWS; "+
+					"for tierline serve use webhook or log channels", tier, ch.Name)
+			}
+		}
+	}
+	return nil
 }
 
 // openData locks the data directory (two runtimes on one database would

@@ -53,11 +53,13 @@ Send an alert:
     -H 'Content-Type: application/json' \
     -d '{"title":"Disk full on db-1","severity":"warning","dedup_key":"disk-db-1"}'
 
+Or file a request as a person would: %s/forms/it-help
+
 Watch it from another terminal:
   export TIERLINE_URL=%s TIERLINE_API_KEY=demo-key
   tierline tickets
   tierline show <id>        # it escalates to L2 if nobody acknowledges within a minute
 
 %s
-`, m.URL, m.URL, strings.Repeat("-", 72))
+`, m.URL, m.URL, m.URL, strings.Repeat("-", 72))
 }

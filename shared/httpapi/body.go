@@ -11,13 +11,19 @@ import (
 // readBody reads the whole body up to the cap. A body over the cap is
 // refused (413) without reading more of it than the cap.
 func (s *Server) readBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
-	if r.ContentLength > s.maxBody {
-		return nil, tooLarge(r.ContentLength, s.maxBody)
+	return readCapped(w, r, s.maxBody)
+}
+
+// readCapped reads the whole body up to max bytes, refusing (413) a longer
+// one without reading more of it than max.
+func readCapped(w http.ResponseWriter, r *http.Request, max int64) ([]byte, error) {
+	if r.ContentLength > max {
+		return nil, tooLarge(r.ContentLength, max)
 	}
-	b, err := io.ReadAll(http.MaxBytesReader(w, r.Body, s.maxBody))
+	b, err := io.ReadAll(http.MaxBytesReader(w, r.Body, max))
 	var mbe *http.MaxBytesError
 	if errors.As(err, &mbe) {
-		return nil, tooLarge(-1, s.maxBody)
+		return nil, tooLarge(-1, max)
 	}
 	if err != nil {
 		return nil, ticket.Wrap(ticket.Malformed, err, "the body could not be read")

@@ -77,23 +77,6 @@ func (s *Server) readForm(w http.ResponseWriter, r *http.Request) (formPost, err
 	return postOf(values, files, isJSON)
 }
 
-// readCapped reads the whole body up to max bytes, refusing a longer one
-// (413) without reading more of it than max.
-func readCapped(w http.ResponseWriter, r *http.Request, max int64) ([]byte, error) {
-	if r.ContentLength > max {
-		return nil, tooLarge(r.ContentLength, max)
-	}
-	b, err := io.ReadAll(http.MaxBytesReader(w, r.Body, max))
-	var mbe *http.MaxBytesError
-	if errors.As(err, &mbe) {
-		return nil, tooLarge(-1, max)
-	}
-	if err != nil {
-		return nil, ticket.Wrap(ticket.Malformed, err, "the body could not be read")
-	}
-	return b, nil
-}
-
 // postOf picks the form's fields out of values; files names the fields
 // that came as files.
 func postOf(values url.Values, files []string, isJSON bool) (formPost, error) {

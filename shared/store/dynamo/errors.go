@@ -1,16 +1,14 @@
 package dynamo
 
 import (
-	"context"
 	"errors"
-	"net/http"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/aws/smithy-go"
 
+	"github.com/tierline/tierline/shared/awserr"
 	"github.com/tierline/tierline/shared/ticket"
 )
 
@@ -24,29 +22,16 @@ func classify(err error, doing string) error {
 	if err == nil || errors.As(err, &te) {
 		return err
 	}
-	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
-		return ticket.Wrap(ticket.Unavailable, err, "the ticket store did not answer in time")
-	}
 	var api smithy.APIError
-	if errors.As(err, &api) {
-		switch api.ErrorCode() {
-		case "ProvisionedThroughputExceededException", "RequestLimitExceeded", "ThrottlingException",
-			"InternalServerError", "ServiceUnavailable", "TransactionInProgressException",
-			"TransactionConflictException", "LimitExceededException":
-			return ticket.Wrap(ticket.Unavailable, err, "the ticket store is unavailable")
-		case "ValidationException":
-			if strings.Contains(api.ErrorMessage(), "size") {
-				return ticket.Wrap(ticket.TooLarge, err, "the ticket is too large for DynamoDB's 400 KB item limit")
-			}
-		}
-		var re *awshttp.ResponseError
-		if errors.As(err, &re) && re.HTTPStatusCode() >= http.StatusInternalServerError {
-			return ticket.Wrap(ticket.Unavailable, err, "the ticket store is unavailable")
-		}
-		return ticket.Wrap(ticket.Internal, err, "dynamo store: "+doing)
+	if errors.As(err, &api) && api.ErrorCode() == "ValidationException" && strings.Contains(api.ErrorMessage(), "size") {
+		return ticket.Wrap(ticket.TooLarge, err, "the ticket is too large for DynamoDB's 400 KB item limit")
 	}
-	// No answer at all: the connection failed or timed out.
-	return ticket.Wrap(ticket.Unavailable, err, "the ticket store is unavailable")
+	if awserr.Transient(err, "ProvisionedThroughputExceededException", "RequestLimitExceeded", "ThrottlingException",
+		"InternalServerError", "ServiceUnavailable", "TransactionInProgressException",
+		"TransactionConflictException", "LimitExceededException") {
+		return ticket.Wrap(ticket.Unavailable, err, "the ticket store is unavailable")
+	}
+	return ticket.Wrap(ticket.Internal, err, "dynamo store: "+doing)
 }
 
 // reasons returns why a conditional write was refused: for a transaction

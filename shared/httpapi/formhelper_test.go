@@ -1,13 +1,10 @@
 package httpapi_test
 
 import (
-	"context"
 	"encoding/base64"
 	"encoding/json"
 	"io"
-	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -15,11 +12,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/tierline/tierline/shared/desk"
 	"github.com/tierline/tierline/shared/httpapi"
-	"github.com/tierline/tierline/shared/localdb"
 	"github.com/tierline/tierline/shared/policy"
-	"github.com/tierline/tierline/shared/store/sqlite"
 	"github.com/tierline/tierline/shared/wire"
 )
 
@@ -49,39 +43,15 @@ api_keys:
   - {name: ops, key: "` + apiKey + `"}
 `
 
-// FormsAPI is the real stack of MustOpenAPI under formsConfig, with the
-// handler itself for tests that drive it without a server (Lambda).
+// FormsAPI is the real stack of MustOpenAPI under formsConfig.
 type FormsAPI struct {
 	*API
-	Handler http.Handler
 }
 
 // MustOpenForms starts the API under formsConfig on a fresh database.
 func MustOpenForms(tb testing.TB) *FormsAPI {
 	tb.Helper()
-	db, err := localdb.Open(filepath.Join(tb.TempDir(), "tierline.db"))
-	if err != nil {
-		tb.Fatalf("localdb.Open: %v", err)
-	}
-	tb.Cleanup(func() { db.Close() })
-	st, err := sqlite.New(context.Background(), db)
-	if err != nil {
-		tb.Fatalf("sqlite.New: %v", err)
-	}
-	cfg, err := policy.Parse("forms.yaml", []byte(formsConfig))
-	if err != nil {
-		tb.Fatalf("policy.Parse: %v", err)
-	}
-	clock := &Clock{now: start}
-	log := slog.New(slog.DiscardHandler)
-	d := &desk.Service{Store: st, Config: cfg, Now: clock.Now, Log: log}
-	server, err := httpapi.New(d, cfg, httpapi.Options{Log: log})
-	if err != nil {
-		tb.Fatalf("httpapi.New: %v", err)
-	}
-	ts := httptest.NewServer(server)
-	tb.Cleanup(ts.Close)
-	return &FormsAPI{API: &API{URL: ts.URL, DB: db, Clock: clock}, Handler: server}
+	return &FormsAPI{API: MustOpenAPIWith(tb, formsConfig, httpapi.Options{})}
 }
 
 // noRedirects is a client that returns a redirect instead of following

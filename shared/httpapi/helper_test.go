@@ -66,9 +66,10 @@ func (c *Clock) Add(d time.Duration) { c.mu.Lock(); defer c.mu.Unlock(); c.now =
 // API is the real stack behind a real HTTP server: httpapi on a desk on
 // the SQLite store in a temporary file.
 type API struct {
-	URL   string
-	DB    *localdb.DB
-	Clock *Clock
+	URL     string
+	DB      *localdb.DB
+	Clock   *Clock
+	Handler http.Handler // the server itself, for tests that drive it without HTTP (Lambda)
 }
 
 // MustOpenAPI starts an API on a fresh database; it is closed when the
@@ -104,7 +105,7 @@ func MustOpenAPIWith(tb testing.TB, config string, opts httpapi.Options) *API {
 	}
 	ts := httptest.NewServer(server)
 	tb.Cleanup(ts.Close) // runs before db.Close
-	return &API{URL: ts.URL, DB: db, Clock: clock}
+	return &API{URL: ts.URL, DB: db, Clock: clock, Handler: server}
 }
 
 // Response is an answer with its body read.

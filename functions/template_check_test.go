@@ -14,14 +14,14 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/tierline/tierline/functions/internal/sam"
+	"github.com/tierline/tierline/functions/internal/templatetest"
 	"github.com/tierline/tierline/shared/policy"
 )
 
 // checker finds what is wrong with a template, given the repository it
 // sits in. Each method returns problems; none means the check passed.
 type checker struct {
-	tpl  *sam.Template
+	tpl  *templatetest.Template
 	root string
 }
 
@@ -68,7 +68,7 @@ func (c checker) functions() []string {
 // buildTarget checks that sam build can build f (BuildMethod makefile, a
 // Makefile in CodeUri with a build-<ID> target) and returns the function
 // directory that target builds.
-func (c checker) buildTarget(f *sam.Function) (string, error) {
+func (c checker) buildTarget(f *templatetest.Function) (string, error) {
 	if f.BuildMethod != "makefile" {
 		return "", fmt.Errorf("Metadata.BuildMethod %q, want makefile", f.BuildMethod)
 	}
@@ -89,7 +89,7 @@ func (c checker) buildTarget(f *sam.Function) (string, error) {
 
 // environment compares the variables main.go reads (through boot.Env's
 // Need) with those the template sets.
-func (c checker) environment(id string, f *sam.Function, dir string) []string {
+func (c checker) environment(id string, f *templatetest.Function, dir string) []string {
 	reads, err := needs(filepath.Join(dir, "main.go"))
 	if err != nil {
 		return []string{fmt.Sprintf("%s: %v", id, err)}

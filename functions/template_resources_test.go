@@ -12,12 +12,12 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
-	"github.com/tierline/tierline/functions/internal/sam"
+	"github.com/tierline/tierline/functions/internal/templatetest"
 	"github.com/tierline/tierline/shared/store/dynamo"
 )
 
 // table compares the tickets table with the table the dynamo adapter
-// needs (dynamo.TableInput) and DESIGN.md's settings.
+// needs (dynamo.TableInput) and ARCHITECTURE.md's settings.
 func (c checker) table() []string {
 	ids := c.tpl.OfType("AWS::DynamoDB::Table")
 	if len(ids) != 1 {
@@ -218,7 +218,7 @@ func (c checker) stateMachine() []string {
 			continue
 		}
 		arn, _ := c.tpl.Resolve(v)
-		if !slices.ContainsFunc(stmts, func(s sam.Statement) bool { return s.Allows("lambda:InvokeFunction", arn) }) {
+		if !slices.ContainsFunc(stmts, func(s templatetest.Statement) bool { return s.Allows("lambda:InvokeFunction", arn) }) {
 			out = append(out, fmt.Sprintf("%s: its policies do not allow invoking %s", id, fn))
 		}
 	}

@@ -2,7 +2,7 @@
 // every Ref and GetAtt has a target, every function builds the way sam
 // build builds it and gets exactly the environment its main reads, the
 // table is the one the dynamo adapter needs, queues, dead letters, alarms,
-// the HTTP API and the state machine are wired as DESIGN.md says. Each
+// the HTTP API and the state machine are wired as ARCHITECTURE.md says. Each
 // function's own tests check its policies against the AWS calls it makes
 // (lambdatest.CheckPolicies).
 package functions_test
@@ -16,13 +16,13 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/tierline/tierline/functions/internal/sam"
+	"github.com/tierline/tierline/functions/internal/templatetest"
 	"github.com/tierline/tierline/internal/testenv"
 )
 
 func load(t *testing.T, text string) checker {
 	t.Helper()
-	tpl, err := sam.Parse("template.yaml", []byte(text))
+	tpl, err := templatetest.Parse("template.yaml", []byte(text))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -94,7 +94,7 @@ func TestTemplateMutations(t *testing.T) {
 				t.Fatalf("the mutation no longer applies: %q is not in template.yaml", tc.old)
 			}
 			broken := strings.Replace(text, tc.old, tc.new, 1)
-			tpl, err := sam.Parse("template.yaml", []byte(broken))
+			tpl, err := templatetest.Parse("template.yaml", []byte(broken))
 			var problems []string
 			if err != nil {
 				problems = []string{err.Error()}

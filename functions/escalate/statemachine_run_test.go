@@ -33,7 +33,7 @@ func resolveAt(t *testing.T, w *world, id string, tier ticket.Tier) (stop func()
 }
 
 // Ensure the state machine, run by aws-local-stepfunctions with its task
-// answered by the escalate handler on minidyn, does what DESIGN.md says,
+// answered by the escalate handler on minidyn, does what ARCHITECTURE.md says,
 // and report the state transitions (each state entered is one, which is
 // what Step Functions Standard bills) of each case.
 func TestStateMachineRuns(t *testing.T) {

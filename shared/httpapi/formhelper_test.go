@@ -23,7 +23,7 @@ const (
 	intranet    = "https://intranet.example"
 )
 
-// formsConfig has the form it-help of DESIGN.md, a second form, a generic
+// formsConfig has the form it-help of the README, a second form, a generic
 // integration and the ops api key. Password requests go to L1 as P4.
 const formsConfig = `
 integrations:

@@ -63,7 +63,7 @@ func answer(tb testing.TB, s *Server, err error) (*httptest.ResponseRecorder, wi
 	return rec, body
 }
 
-// Ensure every error code answers DESIGN's status, with the code and the
+// Ensure every error code answers the README's status, with the code and the
 // message in the JSON error shape, and only 503 asks for a retry.
 func TestFail_statusTable(t *testing.T) {
 	t.Parallel()

@@ -10,7 +10,7 @@ import (
 	"github.com/tierline/tierline/shared/intake/intaketest"
 )
 
-// Ensure every way a sender's hook is refused gets the status DESIGN.md
+// Ensure every way a sender's hook is refused gets the status the README
 // names, in the API's error shape with a message that says what to fix,
 // and stores nothing.
 func TestHook_sendersRefused(t *testing.T) {

@@ -81,7 +81,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.mux.ServeHTTP(w, r)
 }
 
-// routes is the route table of DESIGN.md's public contract. Each path also
+// routes is the route table of the README's HTTP API. Each path also
 // gets a method-less pattern answering 405 in JSON, and "/" answers 404 in
 // JSON, so that every answer of the API has one shape.
 func (s *Server) routes() {

@@ -169,7 +169,7 @@ func assertSnakeCase(tb testing.TB, obj map[string]any) {
 	}
 }
 
-// Ensure a ticket reads in DESIGN's wire shape: snake_case fields, times
+// Ensure a ticket reads in the public wire shape (package wire): snake_case fields, times
 // in RFC 3339, deadlines from the tier's policy while unresolved, and the
 // timeline with kind, actor and note.
 func TestGetTicket_wireShape(t *testing.T) {

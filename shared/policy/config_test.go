@@ -66,7 +66,7 @@ func runProblemTests(t *testing.T, tests []problemTest) {
 	}
 }
 
-// builtin is the default policy of DESIGN.md, in the form Parse gives it.
+// builtin is the built-in default policy (the README's Configuration), in the form Parse gives it.
 var builtin = policy.Policy{Name: policy.DefaultPolicy, Tiers: map[ticket.Tier]policy.TierPolicy{
 	ticket.L1: {Deadlines: ticket.Deadlines{Acknowledge: 15 * time.Minute, Resolve: 4 * time.Hour}},
 	ticket.L2: {Deadlines: ticket.Deadlines{Acknowledge: 30 * time.Minute, Resolve: 8 * time.Hour}},
@@ -190,7 +190,7 @@ func TestParse_defaultPolicy(t *testing.T) {
 		src  string
 		want map[string]policy.Policy
 	}{
-		// Ensure a config without policies gets the built-in default of DESIGN.md.
+		// Ensure a config without policies gets the built-in default policy.
 		{name: "no_policies_section", src: `base_url: https://tierline.example`,
 			want: map[string]policy.Policy{"default": builtin}},
 		// Ensure an empty config is a valid config, with the built-in default.

@@ -26,7 +26,7 @@ type TierPolicy struct {
 	Repeat int // top tier only: how often to page again after a missed deadline
 }
 
-// builtinPolicy is the default policy of DESIGN.md, used when a config
+// builtinPolicy is the default policy the README documents, used when a config
 // defines none called "default".
 func builtinPolicy() Policy {
 	return Policy{Name: DefaultPolicy, Tiers: map[ticket.Tier]TierPolicy{

@@ -111,11 +111,11 @@ func TestConfig_PolicyAndTier(t *testing.T) {
 		{name: "unknown_policy", config: c, policy: "retired", tier: ticket.L1, want: tierPolicy(10*time.Minute, time.Hour, 0)},
 		// Ensure an unknown policy at a tier the default lacks uses the built-in one.
 		{name: "unknown_policy_builtin_tier", config: c, policy: "retired", tier: ticket.L3, want: tierPolicy(time.Hour, 24*time.Hour, 3)},
-		// Ensure the built-in default gives DESIGN.md's L1.
+		// Ensure the built-in default gives the documented L1.
 		{name: "builtin_l1", config: builtinConfig, policy: "default", tier: ticket.L1, want: tierPolicy(15*time.Minute, 4*time.Hour, 0)},
-		// Ensure the built-in default gives DESIGN.md's L2.
+		// Ensure the built-in default gives the documented L2.
 		{name: "builtin_l2", config: builtinConfig, policy: "default", tier: ticket.L2, want: tierPolicy(30*time.Minute, 8*time.Hour, 0)},
-		// Ensure the built-in default gives DESIGN.md's L3, with 3 repeats.
+		// Ensure the built-in default gives the documented L3, with 3 repeats.
 		{name: "builtin_l3", config: builtinConfig, policy: "default", tier: ticket.L3, want: tierPolicy(time.Hour, 24*time.Hour, 3)},
 		// Ensure the zero Tier has no deadlines rather than made-up ones.
 		{name: "zero_tier", config: c, policy: "gap", tier: 0, want: policy.TierPolicy{}},

@@ -16,7 +16,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/smithy-go/middleware"
 
-	"github.com/tierline/tierline/functions/internal/sam"
+	"github.com/tierline/tierline/functions/internal/templatetest"
 )
 
 // Call is one permission a request needs: an IAM action on a resource,
@@ -138,7 +138,7 @@ func resourceOf(prefix string, params any) string {
 		if err != nil {
 			return ""
 		}
-		return "arn:" + sam.Partition + ":sqs:" + sam.Region + ":" + sam.Account + ":" + path.Base(u.Path)
+		return "arn:" + templatetest.Partition + ":sqs:" + templatetest.Region + ":" + templatetest.Account + ":" + path.Base(u.Path)
 	case "sns":
 		return normaliseARN(field("TopicArn"))
 	case "states":
@@ -151,7 +151,7 @@ func resourceOf(prefix string, params any) string {
 }
 
 func tableARN(table, index string) string {
-	a := "arn:" + sam.Partition + ":dynamodb:" + sam.Region + ":" + sam.Account + ":table/" + table
+	a := "arn:" + templatetest.Partition + ":dynamodb:" + templatetest.Region + ":" + templatetest.Account + ":table/" + table
 	if index != "" {
 		a += "/index/" + index
 	}
@@ -165,7 +165,7 @@ func normaliseARN(a string) string {
 	if len(parts) != 6 {
 		return a
 	}
-	parts[1], parts[3], parts[4] = sam.Partition, sam.Region, sam.Account
+	parts[1], parts[3], parts[4] = templatetest.Partition, templatetest.Region, templatetest.Account
 	return strings.Join(parts, ":")
 }
 
@@ -180,7 +180,7 @@ func deref(s *string) string {
 // tpl: a call no statement allows is a problem, and so is a statement that
 // allows none of the calls, or an action of an inline statement that no
 // call needs (a SAM policy template's actions come as a set).
-func PolicyProblems(tpl *sam.Template, id string, calls []Call) []string {
+func PolicyProblems(tpl *templatetest.Template, id string, calls []Call) []string {
 	stmts, err := tpl.Statements(id)
 	if err != nil {
 		return []string{err.Error()}
@@ -194,7 +194,7 @@ func PolicyProblems(tpl *sam.Template, id string, calls []Call) []string {
 		allowed := false
 		for i, s := range stmts {
 			for _, a := range s.Actions {
-				one := sam.Statement{Actions: []string{a}, Resources: s.Resources}
+				one := templatetest.Statement{Actions: []string{a}, Resources: s.Resources}
 				if one.Allows(call.Action, call.Resource) {
 					allowed, used[i][a] = true, true
 				}
@@ -242,7 +242,7 @@ func CheckPolicies(tb testing.TB, id string, calls []Call) {
 		entries[entry(s.Source)] = true
 	}
 	for e := range entries {
-		var rest []sam.Statement
+		var rest []templatetest.Statement
 		for _, s := range stmts {
 			if entry(s.Source) != e {
 				rest = append(rest, s)
@@ -250,7 +250,7 @@ func CheckPolicies(tb testing.TB, id string, calls []Call) {
 		}
 		refused := false
 		for _, call := range calls {
-			if !slices.ContainsFunc(rest, func(s sam.Statement) bool { return s.Allows(call.Action, call.Resource) }) {
+			if !slices.ContainsFunc(rest, func(s templatetest.Statement) bool { return s.Allows(call.Action, call.Resource) }) {
 				refused = true
 				break
 			}

@@ -13,7 +13,7 @@ import (
 	"reflect"
 	"testing"
 
-	"github.com/tierline/tierline/functions/internal/sam"
+	"github.com/tierline/tierline/functions/internal/templatetest"
 	"github.com/tierline/tierline/internal/testenv"
 	"github.com/tierline/tierline/shared/policy"
 )
@@ -118,9 +118,9 @@ func Config(tb testing.TB) *policy.Config {
 }
 
 // Template loads the repository's template.yaml.
-func Template(tb testing.TB) *sam.Template {
+func Template(tb testing.TB) *templatetest.Template {
 	tb.Helper()
-	t, err := sam.Load(filepath.Join(testenv.Root(tb), "template.yaml"))
+	t, err := templatetest.Load(filepath.Join(testenv.Root(tb), "template.yaml"))
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package sam
+package templatetest
 
 import (
 	"fmt"
@@ -98,7 +98,7 @@ func (t *Template) expand(p any) ([]Statement, error) {
 		}
 		pt, ok := policyTemplates[name]
 		if !ok {
-			return nil, fmt.Errorf("policy template %s is unknown to this checker; add its definition to sam/policy.go", name)
+			return nil, fmt.Errorf("policy template %s is unknown to this checker; add its definition to templatetest/policy.go", name)
 		}
 		v, ok := mapping(arg)[pt.param]
 		if !ok {

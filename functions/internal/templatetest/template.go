@@ -1,13 +1,14 @@
-// Package sam reads template.yaml for the template's tests: the resources
-// with SAM's Globals merged into each function, CloudFormation intrinsics
-// (long and short forms), and a resolver that evaluates them in a fixed
-// fake account, so that a test can compare what the template wires (an
-// environment variable, a policy's resource) with what a function does.
+// Package templatetest is test support for the template's tests. It reads
+// template.yaml: the resources with SAM's Globals merged into each
+// function, CloudFormation intrinsics (long and short forms), and a
+// resolver that evaluates them in a fixed fake account, so that a test can
+// compare what the template wires (an environment variable, a policy's
+// resource) with what a function does.
 //
 // It is no CloudFormation engine: it knows the resource types, attributes
 // and SAM policy templates tierline uses, and says so when it meets
 // another, rather than guessing.
-package sam
+package templatetest
 
 import (
 	"bytes"

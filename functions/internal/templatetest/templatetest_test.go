@@ -1,11 +1,11 @@
-package sam_test
+package templatetest_test
 
 import (
 	"reflect"
 	"strings"
 	"testing"
 
-	"github.com/tierline/tierline/functions/internal/sam"
+	"github.com/tierline/tierline/functions/internal/templatetest"
 )
 
 const tmpl = `
@@ -47,7 +47,7 @@ Resources:
 // Ensure the template's short forms become long forms, Globals merge the
 // SAM way, and every intrinsic resolves in the fake account.
 func TestFunctionAndResolve(t *testing.T) {
-	tpl, err := sam.Parse("t.yaml", []byte(tmpl))
+	tpl, err := templatetest.Parse("t.yaml", []byte(tmpl))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -118,7 +118,7 @@ func TestProblems(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			tpl, err := sam.Parse("t.yaml", []byte(tc.yaml))
+			tpl, err := templatetest.Parse("t.yaml", []byte(tc.yaml))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -128,14 +128,14 @@ func TestProblems(t *testing.T) {
 			}
 		})
 	}
-	tpl, err := sam.Parse("t.yaml", []byte("Resources:\n  F: {Type: AWS::Serverless::Function, Properties: {Policies: [{S3CrudPolicy: {BucketName: b}}]}}\n"))
+	tpl, err := templatetest.Parse("t.yaml", []byte("Resources:\n  F: {Type: AWS::Serverless::Function, Properties: {Policies: [{S3CrudPolicy: {BucketName: b}}]}}\n"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if _, err := tpl.Statements("F"); err == nil || !strings.Contains(err.Error(), "S3CrudPolicy is unknown") {
 		t.Fatalf("Statements with an unknown template: %v", err)
 	}
-	if _, err := sam.Parse("t.yaml", []byte("X: !GetAtt NoDot\n")); err == nil {
+	if _, err := templatetest.Parse("t.yaml", []byte("X: !GetAtt NoDot\n")); err == nil {
 		t.Fatal("a !GetAtt without a dot parsed")
 	}
 }

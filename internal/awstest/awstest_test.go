@@ -3,6 +3,8 @@ package awstest_test
 import (
 	"context"
 	"errors"
+	"net/http"
+	"strings"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -91,5 +93,21 @@ func TestFauxqsServesSQS(t *testing.T) {
 	}
 	if want := map[string]int{"SQS.CreateQueue": 1, "SQS.SendMessage": 1, "SQS.ReceiveMessage": 1}; !equal(c.Counts(), want) {
 		t.Fatalf("counts = %v, want %v", c.Counts(), want)
+	}
+}
+
+// Ensure Moto starts moto_server on loopback and it answers there.
+func TestMotoAnswers(t *testing.T) {
+	endpoint := awstest.Moto(t)
+	if !strings.HasPrefix(endpoint, "http://127.0.0.1:") {
+		t.Fatalf("endpoint %q is not on loopback", endpoint)
+	}
+	resp, err := http.Get(endpoint + "/moto-api/data.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("GET /moto-api/data.json = %d, want 200", resp.StatusCode)
 	}
 }

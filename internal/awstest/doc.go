@@ -6,6 +6,9 @@
 //   - Fauxqs: the fauxqs SQS emulator (npm, node 22) on a free loopback port,
 //     through infra/serve-fauxqs.mjs; it skips locally without
 //     infra/node_modules and fails under CI=true (see testenv).
+//   - Moto: moto_server (EventBridge Scheduler, SSM, Secrets Manager, …) on a
+//     free loopback port; it skips locally without moto_server and fails
+//     under CI=true.
 //   - Counter: SDK middleware that counts operations by service and name, so
 //     a test can state what a use case costs in requests.
 //

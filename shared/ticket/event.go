@@ -35,6 +35,12 @@ type Event struct {
 	Count    int    // occurred: occurrences so far
 }
 
+// OccurrenceMilestone reports whether the n-th occurrence of an alert gets
+// an "occurred" event on the timeline: the 2nd, 10th, 100th, 1000th…
+// Stores that count repeats without reading the ticket (the storm path)
+// need to know which counts they must not reach on their own.
+func OccurrenceMilestone(n int) bool { return occurrenceMilestone(n) }
+
 // occurrenceMilestone reports whether the n-th occurrence gets a timeline
 // event. Repeats are counted on the ticket; the timeline only marks 2, 10,
 // 100, 1000… so that a storm of repeats cannot grow it without bound.

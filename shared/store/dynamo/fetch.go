@@ -64,7 +64,9 @@ func (s *Store) fetch(ctx context.Context, entries []entry) ([]*ticket.Ticket, e
 	return out, nil
 }
 
-func (e entry) resolved() bool { return strings.HasSuffix(e.partition, "#"+string(ticket.StatusResolved)) }
+func (e entry) resolved() bool {
+	return strings.HasSuffix(e.partition, "#"+string(ticket.StatusResolved))
+}
 
 // keyName names an item by its keys, for lookups.
 func keyName(k map[string]types.AttributeValue) string {

@@ -101,8 +101,12 @@ func (s *Service) count(ctx context.Context, integration string, sig ticket.Sign
 	if sig.Action != ticket.Trigger || sig.Note != "" || sig.DeliveryID != "" {
 		return Result{}, false, nil
 	}
-	id, _, ok, err := s.Store.Count(ctx, integration, sig.DedupKey, store.Repeat{Description: sig.Description, Details: sig.Details, At: s.now()})
-	if err != nil {
+	id, n, ok, err := s.Store.Count(ctx, integration, sig.DedupKey, store.Repeat{Description: sig.Description, Details: sig.Details, At: s.now()})
+	switch {
+	case err != nil && ok:
+		// Counted and durable: answering 5xx would have it sent and counted again.
+		s.log().Error("a milestone of a repeat is missing from the timeline", "ticket", id, "occurrences", n, "err", err)
+	case err != nil:
 		return Result{}, false, fmt.Errorf("ingest %s/%s: %w", integration, sig.DedupKey, err)
 	}
 	return Result{TicketID: id, Outcome: Occurrence}, ok, nil

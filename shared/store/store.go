@@ -64,11 +64,13 @@ type Store interface {
 	// (integration, dedupKey), on the key's open ticket when that is all
 	// r does (Repeat.Changes is false for it), as Ticket.Occur would,
 	// including the "occurred" event of an occurrence milestone, which is
-	// recorded exactly once however many repeats race. It returns the
-	// ticket's ID and new count. ok is false, and nothing is stored, when
-	// the key has no open ticket or r would change more: the caller then
+	// recorded once however many repeats race. It returns the ticket's ID
+	// and the repeat's count. ok is false, and nothing is stored, when the
+	// key has no open ticket or r would change more: the caller then
 	// writes the repeat with Upsert. Count never loses a race it could
-	// retry.
+	// retry. ok true with an error means the repeat is counted (do not
+	// send it again) but its milestone event could not be stored; the
+	// caller logs it.
 	Count(ctx context.Context, integration, dedupKey string, r Repeat) (id string, occurrences int, ok bool, err error)
 }
 

@@ -49,12 +49,14 @@ api_keys:
 // minidyn whose writes can be made to fail (FailWrites). Raw is a second,
 // uncounted client for looking at the table behind the store's back.
 type API struct {
-	URL     string
-	Store   *dynamo.Store
-	Counter *awstest.Counter
-	Server  *miniserver.Server
-	Raw     *dynamodb.Client
-	gate    *writeGate
+	URL      string
+	Store    *dynamo.Store
+	Desk     *desk.Service
+	Counter  *awstest.Counter
+	Capacity *awstest.Capacity
+	Server   *miniserver.Server
+	Raw      *dynamodb.Client
+	gate     *writeGate
 }
 
 var start = time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
@@ -67,7 +69,10 @@ func MustOpenAPI(tb testing.TB) *API {
 	ddb := httptest.NewServer(gate)
 	tb.Cleanup(ddb.Close)
 	counter := &awstest.Counter{}
-	client := awstest.DynamoClient(ddb.URL, func(o *dynamodb.Options) { o.APIOptions = append(o.APIOptions, counter.Middleware()) })
+	capacity := &awstest.Capacity{Table: dynamo.TableInput(table)}
+	client := awstest.DynamoClient(ddb.URL, func(o *dynamodb.Options) {
+		o.APIOptions = append(o.APIOptions, counter.Middleware(), capacity.Middleware())
+	})
 	raw := awstest.DynamoClient(ddb.URL)
 	if _, err := raw.CreateTable(ctx, dynamo.TableInput(table)); err != nil {
 		tb.Fatalf("CreateTable: %v", err)
@@ -87,7 +92,7 @@ func MustOpenAPI(tb testing.TB) *API {
 	}
 	ts := httptest.NewServer(h)
 	tb.Cleanup(ts.Close)
-	return &API{URL: ts.URL, Store: st, Counter: counter, Server: srv, Raw: raw, gate: gate}
+	return &API{URL: ts.URL, Store: st, Desk: d, Counter: counter, Capacity: capacity, Server: srv, Raw: raw, gate: gate}
 }
 
 // FailWrites makes minidyn answer every write (PutItem, UpdateItem,
@@ -96,12 +101,28 @@ func MustOpenAPI(tb testing.TB) *API {
 // store read what it needed.
 func (a *API) FailWrites(on bool) { a.gate.failWrites.Store(on) }
 
+// FailWritesAfter lets the next n write requests through and fails every
+// write after them: a request that fails part-way. Negative n lifts it.
+func (a *API) FailWritesAfter(n int) {
+	a.gate.writesLeft.Store(int64(n))
+	a.gate.limited.Store(n >= 0)
+}
+
+// SetLatency delays every request to minidyn by d: DynamoDB's round trip,
+// so that concurrent requests overlap as they would on AWS.
+func (a *API) SetLatency(d time.Duration) { a.gate.latency.Store(int64(d)) }
+
 // writeGate sits in front of minidyn and switches its failure emulation on
-// for the duration of each write request while failWrites is set.
+// for the duration of each write request while failWrites is set, or,
+// while limited, once writesLeft ran out; it delays each request by
+// latency.
 type writeGate struct {
 	next       http.Handler
 	srv        *miniserver.Server
 	failWrites atomic.Bool
+	limited    atomic.Bool
+	writesLeft atomic.Int64
+	latency    atomic.Int64
 	mu         sync.Mutex
 }
 
@@ -111,7 +132,14 @@ var writes = map[string]bool{"PutItem": true, "UpdateItem": true, "DeleteItem": 
 func (g *writeGate) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	target := r.Header.Get("X-Amz-Target")
 	op := target[strings.LastIndexByte(target, '.')+1:]
-	if !g.failWrites.Load() || !writes[op] {
+	if d := time.Duration(g.latency.Load()); d > 0 {
+		time.Sleep(d)
+	}
+	fail := g.failWrites.Load()
+	if writes[op] && g.limited.Load() && g.writesLeft.Add(-1) < 0 {
+		fail = true
+	}
+	if !fail || !writes[op] {
 		g.next.ServeHTTP(w, r)
 		return
 	}

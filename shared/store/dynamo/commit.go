@@ -74,9 +74,11 @@ func (s *Store) keyWrite(ctx context.Context, old, t *ticket.Ticket, d *dedupRea
 		return nil, ticket.Errorf(ticket.Internal, "dynamo store: a write of open ticket %s without its dedup item", t.ID)
 	case d.open != t.ID || counterOf(t).equal(d.counter):
 		return nil, nil
+	case !d.counted:
+		put := s.putKey(*d, d.dedup, t) // the first write of the counter
+		return &put, nil
 	}
-	put := s.putKey(*d, d.dedup, t)
-	return &put, nil
+	return s.counterWrite(t, d.counter), nil
 }
 
 // moveKey writes the dedup item of t's key after t was reopened (open) or

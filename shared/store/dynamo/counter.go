@@ -6,7 +6,9 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"strconv"
+	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
@@ -19,13 +21,12 @@ import (
 // Count counts a repeat on the key's open ticket with one UpdateItem of
 // its dedup item: ADD to the count and SET the last seen time, on the
 // condition that the item names an open ticket whose description and
-// details are the repeat's, and that the count it reaches is no
-// occurrence milestone. It reads nothing and carries no version, so a
-// storm of repeats never races. When the condition fails the item as it
-// was comes back with the refusal: a missing or changed ticket is the
-// caller's (ok false); a milestone is written here whole, with its event,
-// by the one write that wins the count (a version and count condition),
-// while the others count past it.
+// details are the repeat's. It reads nothing and carries no version, so a
+// storm of repeats never races. The count it returns is this repeat's
+// own; when that count is an occurrence milestone, this repeat alone
+// writes the ticket with its "occurred" event (a second request, racing
+// only other writes of the ticket). When the condition fails, the item
+// as it was comes back with the refusal, and the repeat is the caller's.
 func (s *Store) Count(ctx context.Context, integration, dedupKey string, r store.Repeat) (string, int, bool, error) {
 	details, ok := detailsDigest(r.Details)
 	if !ok || len(dedupPK(integration, dedupKey)) > maxKeyBytes {
@@ -40,6 +41,11 @@ func (s *Store) Count(ctx context.Context, integration, dedupKey string, r store
 	})
 	if err != nil || !counted {
 		return "", 0, false, err
+	}
+	if ticket.OccurrenceMilestone(d.n) {
+		if err := s.race(ctx, "ticket "+d.open, func() error { return s.milestone(ctx, d, r) }); err != nil {
+			return d.open, d.n, true, fmt.Errorf("the repeat is counted, but its milestone event is not on the timeline: %w", err)
+		}
 	}
 	return d.open, d.n, true, nil
 }
@@ -64,37 +70,24 @@ func (s *Store) countOnce(ctx context.Context, integration, key string, r store.
 		}
 		return dedupRead{}, false, classify(err, "count a repeat of "+key)
 	}
-	if ccf.Item != nil {
-		if d.dedup, err = decodeDedup(ccf.Item); err != nil {
-			return dedupRead{}, false, ticket.Wrap(ticket.Internal, err, "dynamo store: undecodable dedup item of "+key)
-		}
-		d.found = !s.expired(d.expires)
-	}
-	if !d.found || d.open == "" || !d.counted || (r.Description != "" && digest(r.Description) != d.description) ||
-		(details != "" && details != d.details) {
-		return d, false, nil
-	}
-	// The next count is a milestone: write it whole, once.
-	if err := s.milestone(ctx, d, r); err != nil {
-		return dedupRead{}, false, err
-	}
-	d.n++
-	return d, true, nil
+	return d, false, nil
 }
 
-// milestone writes the repeat that reaches an occurrence milestone: the
-// ticket with its "occurred" event, and the dedup item's count, on the
-// condition that neither changed since read.
+// milestone writes the "occurred" event of the repeat whose count d holds,
+// a milestone: the ticket as read, at that count, with Occur's event.
 func (s *Store) milestone(ctx context.Context, d dedupRead, r store.Repeat) error {
 	t, _, err := s.load(ctx, d.open)
 	switch {
 	case err != nil:
 		return err
-	case t == nil || t.Status == ticket.StatusResolved:
-		return errRaced
+	case t == nil:
+		return ticket.Errorf(ticket.Internal, "dynamo store: dedup key %q names open ticket %s, which is missing", d.key, d.open)
+	case t.Status == ticket.StatusResolved:
+		return nil // resolved since: the count was the last before the resolution
 	}
 	d.countOn(t)
 	old := *t
+	t.Occurrences = d.n - 1 // Occur counts this repeat again and adds its event
 	if err := t.Occur(r.Signal(), r.At); err != nil {
 		return err
 	}
@@ -106,16 +99,7 @@ func countInput(table *string, key item, r store.Repeat, details string) *dynamo
 	names := map[string]string{"#open": dOpen, "#n": dCount, "#ls": dLastSeen}
 	values := map[string]types.AttributeValue{":one": number(1),
 		":at": &types.AttributeValueMemberS{Value: r.At.UTC().Format(timeFormat)}}
-	cond := "attribute_exists(#open) AND attribute_exists(#n) AND NOT (#n IN ("
-	for i, m := range beforeMilestones {
-		if i > 0 {
-			cond += ", "
-		}
-		name := ":m" + strconv.Itoa(i)
-		cond += name
-		values[name] = number64(m)
-	}
-	cond += "))"
+	cond := "attribute_exists(#open) AND attribute_exists(#n)"
 	if r.Description != "" {
 		cond += " AND #dsc = :dsc"
 		names["#dsc"], values[":dsc"] = dDescription, &types.AttributeValueMemberS{Value: digest(r.Description)}
@@ -136,8 +120,9 @@ func countInput(table *string, key item, r store.Repeat, details string) *dynamo
 }
 
 // beforeMilestones are the counts one short of an occurrence milestone
-// (ticket.OccurrenceMilestone): 1, 9, 99, … A count the UpdateItem would
-// take past one of them is refused and written whole.
+// (ticket.OccurrenceMilestone): 1, 9, 99, … A whole write that adds its
+// count with ADD must not take the count past one of them, as it did not
+// record that milestone.
 var beforeMilestones = func() []int64 {
 	var out []int64
 	for m := int64(2); m > 0 && m <= 1e18; {
@@ -199,4 +184,72 @@ func detailsDigest(m map[string]any) (string, bool) {
 		return "", false
 	}
 	return digest(string(b)), true
+}
+
+// counterWrite is the update of the counter on the dedup item by a whole
+// write of t, its open ticket, whose counter was read as c: repeats the
+// storm path counts meanwhile must add up with it. A repeat that crosses
+// no milestone adds its count (ADD, on the condition that the count it
+// adds to is not one short of a milestone, which the write's own count
+// then missed); one that crosses a milestone, and so recorded its event,
+// sets the count on the condition that it is still as read, since that
+// crossing must happen once; a write that counts nothing (a new
+// description) leaves the count alone.
+func (s *Store) counterWrite(t *ticket.Ticket, c counter) *types.TransactWriteItem {
+	next := counterOf(t)
+	names := map[string]string{"#open": dOpen}
+	values := map[string]types.AttributeValue{":id": &types.AttributeValueMemberS{Value: t.ID}}
+	cond, set := "#open = :id", []string{}
+	for _, f := range []struct{ name, v string }{{dDescription, next.description}, {dDetails, next.details}} {
+		if f.v != "" {
+			names["#"+f.name], values[":"+f.name] = f.name, &types.AttributeValueMemberS{Value: f.v}
+			set = append(set, "#"+f.name+" = :"+f.name)
+		}
+	}
+	expr := ""
+	if delta := next.n - c.n; delta != 0 {
+		names["#n"], names["#ls"] = dCount, dLastSeen
+		values[":ls"] = &types.AttributeValueMemberS{Value: next.lastSeen.UTC().Format(timeFormat)}
+		set = append(set, "#ls = :ls")
+		if crossed := milestoneIn(c.n, next.n); delta == 1 && !crossed {
+			expr = "ADD #n :delta "
+			values[":delta"] = number(delta)
+			cond += " AND NOT (#n IN (" + beforeMilestoneNames(values) + "))"
+		} else {
+			set = append(set, "#n = :n")
+			values[":n"], values[":was"] = number(next.n), number(c.n)
+			cond += " AND #n = :was"
+		}
+	}
+	if len(set) > 0 {
+		expr += "SET " + strings.Join(set, ", ")
+	}
+	return &types.TransactWriteItem{Update: &types.Update{TableName: s.table, Key: dedupKey(t.Integration, t.DedupKey),
+		UpdateExpression: aws.String(expr), ConditionExpression: aws.String(cond),
+		ExpressionAttributeNames: names, ExpressionAttributeValues: values}}
+}
+
+// milestoneIn reports whether a count from (after) from to to passes an
+// occurrence milestone.
+func milestoneIn(from, to int) bool {
+	if to-from > 1000 {
+		return true
+	}
+	for n := from + 1; n <= to; n++ {
+		if ticket.OccurrenceMilestone(n) {
+			return true
+		}
+	}
+	return false
+}
+
+// beforeMilestoneNames adds beforeMilestones to values as :m0, :m1, … and
+// returns their names for an IN list.
+func beforeMilestoneNames(values map[string]types.AttributeValue) string {
+	names := make([]string, len(beforeMilestones))
+	for i, m := range beforeMilestones {
+		names[i] = ":m" + strconv.Itoa(i)
+		values[names[i]] = number64(m)
+	}
+	return strings.Join(names, ", ")
 }

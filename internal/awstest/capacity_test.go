@@ -94,9 +94,9 @@ func TestCapacityCountsRefusedWrites(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err := db.UpdateItem(ctx, &dynamodb.UpdateItemInput{TableName: aws.String("t"),
-		Key:                 map[string]types.AttributeValue{"pk": &types.AttributeValueMemberS{Value: "a"}},
-		UpdateExpression:    aws.String("SET gpk = :g"),
-		ConditionExpression: aws.String("attribute_exists(pk)"),
+		Key:                       map[string]types.AttributeValue{"pk": &types.AttributeValueMemberS{Value: "a"}},
+		UpdateExpression:          aws.String("SET gpk = :g"),
+		ConditionExpression:       aws.String("attribute_exists(pk)"),
 		ExpressionAttributeValues: map[string]types.AttributeValue{":g": &types.AttributeValueMemberS{Value: "open"}}})
 	if err == nil {
 		t.Fatal("the conditional update of a missing item succeeded")

@@ -21,6 +21,7 @@ import (
 	"github.com/tierline/tierline/shared/desk"
 	"github.com/tierline/tierline/shared/httpapi"
 	"github.com/tierline/tierline/shared/policy"
+	"github.com/tierline/tierline/shared/store"
 	"github.com/tierline/tierline/shared/store/dynamo"
 )
 
@@ -62,19 +63,33 @@ type API struct {
 var start = time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
 
 // MustOpenAPI starts an API on a fresh table.
-func MustOpenAPI(tb testing.TB) *API {
+func MustOpenAPI(tb testing.TB) *API { tb.Helper(); return MustOpenAPIWith(tb, apiOptions{}) }
+
+// apiOptions change the stack of MustOpenAPIWith.
+type apiOptions struct {
+	store func(store.Store) store.Store     // wraps the store the desk uses
+	table func(in *dynamodb.CreateTableInput) // changes the table before it is created
+}
+
+// MustOpenAPIWith starts an API on a fresh table, changed by o.
+func MustOpenAPIWith(tb testing.TB, o apiOptions) *API {
 	tb.Helper()
 	srv := miniserver.NewServer()
 	gate := &writeGate{next: srv, srv: srv}
 	ddb := httptest.NewServer(gate)
 	tb.Cleanup(ddb.Close)
 	counter := &awstest.Counter{}
-	capacity := &awstest.Capacity{Table: dynamo.TableInput(table)}
+	capacity := &awstest.Capacity{}
 	client := awstest.DynamoClient(ddb.URL, func(o *dynamodb.Options) {
 		o.APIOptions = append(o.APIOptions, counter.Middleware(), capacity.Middleware())
 	})
 	raw := awstest.DynamoClient(ddb.URL)
-	if _, err := raw.CreateTable(ctx, dynamo.TableInput(table)); err != nil {
+	in := dynamo.TableInput(table)
+	if o.table != nil {
+		o.table(in)
+	}
+	capacity.Table = in
+	if _, err := raw.CreateTable(ctx, in); err != nil {
 		tb.Fatalf("CreateTable: %v", err)
 	}
 	cfg, err := policy.Parse("test.yaml", []byte(apiConfig))
@@ -85,7 +100,11 @@ func MustOpenAPI(tb testing.TB) *API {
 	var tick atomic.Int64
 	now := func() time.Time { return start.Add(time.Duration(tick.Add(1)) * time.Millisecond) }
 	log := slog.New(slog.DiscardHandler)
-	d := &desk.Service{Store: st, Config: cfg, Now: now, Log: log}
+	var deskStore store.Store = st
+	if o.store != nil {
+		deskStore = o.store(st)
+	}
+	d := &desk.Service{Store: deskStore, Config: cfg, Now: now, Log: log}
 	h, err := httpapi.New(d, cfg, httpapi.Options{Log: log})
 	if err != nil {
 		tb.Fatalf("httpapi.New: %v", err)

@@ -67,7 +67,7 @@ func MustOpenAPI(tb testing.TB) *API { tb.Helper(); return MustOpenAPIWith(tb, a
 
 // apiOptions change the stack of MustOpenAPIWith.
 type apiOptions struct {
-	store func(store.Store) store.Store     // wraps the store the desk uses
+	store func(store.Store) store.Store       // wraps the store the desk uses
 	table func(in *dynamodb.CreateTableInput) // changes the table before it is created
 }
 

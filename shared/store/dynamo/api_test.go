@@ -123,6 +123,11 @@ func (a *API) FailWrites(on bool) { a.gate.failWrites.Store(on) }
 // FailWritesAfter lets the next n write requests through and fails every
 // write after them: a request that fails part-way. Negative n lifts it.
 func (a *API) FailWritesAfter(n int) {
+	if n < 0 {
+		// A request the client gave up on (its context cancelled) may
+		// still be under way in minidyn, as in DynamoDB: let it land.
+		a.gate.quiesce()
+	}
 	a.gate.writesLeft.Store(int64(n))
 	a.gate.limited.Store(n >= 0)
 }
@@ -143,27 +148,39 @@ type writeGate struct {
 	writesLeft atomic.Int64
 	latency    atomic.Int64
 	mu         sync.Mutex
+	busy       sync.RWMutex // read-held by each request under way
 }
 
 var writes = map[string]bool{"PutItem": true, "UpdateItem": true, "DeleteItem": true,
 	"TransactWriteItems": true, "BatchWriteItem": true}
 
+// quiesce waits until no request is under way.
+func (g *writeGate) quiesce() {
+	g.busy.Lock()
+	defer g.busy.Unlock() // taken only to wait for the readers
+}
+
 func (g *writeGate) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	g.busy.RLock()
+	defer g.busy.RUnlock()
 	target := r.Header.Get("X-Amz-Target")
 	op := target[strings.LastIndexByte(target, '.')+1:]
 	if d := time.Duration(g.latency.Load()); d > 0 {
 		time.Sleep(d)
 	}
-	fail := g.failWrites.Load()
-	if writes[op] && g.limited.Load() && g.writesLeft.Add(-1) < 0 {
-		fail = true
+	if !g.failWrites.Load() && !g.limited.Load() {
+		g.next.ServeHTTP(w, r)
+		return
 	}
+	// minidyn's failure emulation is one switch for the whole server:
+	// while it may be on, requests take turns.
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	fail := g.failWrites.Load() || writes[op] && g.limited.Load() && g.writesLeft.Add(-1) < 0
 	if !fail || !writes[op] {
 		g.next.ServeHTTP(w, r)
 		return
 	}
-	g.mu.Lock()
-	defer g.mu.Unlock()
 	g.srv.EmulateFailure(miniserver.FailureConditionInternalServerError)
 	defer g.srv.EmulateFailure(miniserver.FailureConditionNone)
 	g.next.ServeHTTP(w, r)

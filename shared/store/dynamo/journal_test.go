@@ -66,13 +66,15 @@ func TestRequestFailingPartWayResumesOnRetry(t *testing.T) {
 			for _, n := range partial {
 				total += n
 			}
-			if total != stored {
-				t.Fatalf("after %d writes the table counts %d alerts (%v), want %d", stored, total, partial, stored)
+			// Writes under way when the first failed may still land, as
+			// on DynamoDB: at least the first ones are stored.
+			if total < stored || total >= 6 {
+				t.Fatalf("after %d writes the table counts %d alerts (%v), want %d to 5", stored, total, partial, stored)
 			}
 
 			_, outcomes := results(t, a.Hook(t, list))
-			if dup := strings.Count(strings.Join(outcomes, " "), "duplicate"); dup != stored {
-				t.Fatalf("the retry answered %v: %d duplicates, want the %d alerts stored before", outcomes, dup, stored)
+			if dup := strings.Count(strings.Join(outcomes, " "), "duplicate"); dup != total {
+				t.Fatalf("the retry answered %v: %d duplicates, want the %d alerts stored before", outcomes, dup, total)
 			}
 			want := map[string]int{"a": 2, "b": 1, "c": 1, "d": 1, "e": 1}
 			if got := occurrences(t, a); fmt.Sprint(got) != fmt.Sprint(want) {

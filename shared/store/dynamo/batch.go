@@ -74,7 +74,7 @@ func (s *Store) UpsertAll(ctx context.Context, integration, request string, writ
 // the read sees already.
 func (s *Store) rehearse(ctx context.Context, integration string, writes []store.Write, g []int, j *journal) error {
 	key := writes[g[0]].DedupKey
-	_, latest, err := s.keyState(ctx, integration, key)
+	_, latest, err := s.keyState(ctx, integration, key, nil)
 	if err != nil {
 		return numbered(g[0], len(writes), err)
 	}

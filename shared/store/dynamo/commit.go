@@ -3,6 +3,7 @@ package dynamo
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strconv"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -161,11 +162,19 @@ func (s *Store) refused(err error, doing string) error {
 	if errors.As(err, &earlier) {
 		return err
 	}
-	if _, ok := reasons(err); ok {
-		return errRaced
+	codes, ok := reasons(err)
+	switch {
+	case !ok:
+		return classify(err, doing)
+	case len(codes) == 1 || len(codes) > 1 && (codes[1] == "" || codes[1] == "None"):
+		return errHeadRaced // the head's condition failed, the key item's held
 	}
-	return classify(err, doing)
+	return errRaced
 }
+
+// errHeadRaced is a lost race on the head alone: the dedup item as read
+// still holds, and a retry need read only the ticket again.
+var errHeadRaced = fmt.Errorf("%w: the ticket changed", errRaced)
 
 // putKey writes a dedup item whole as next, on the condition that it is
 // still as d read it, counter included. While the key has an open ticket

@@ -75,12 +75,14 @@ func (s *Store) Upsert(ctx context.Context, integration, dedupKey string, fn fun
 // when the mark shows that an earlier attempt of the request stored this
 // write, the ID of that ticket as earlier.
 func (s *Store) upsert(ctx context.Context, integration, dedupKey string, fn func(*ticket.Ticket) (*ticket.Ticket, error), mark *journalMark) (out *ticket.Ticket, earlier string, err error) {
+	var open *dedupRead // the dedup item as read, after a race lost on the open ticket alone
 	err = s.race(ctx, "dedup key "+dedupKey, func() error {
 		out = nil
-		d, latest, err := s.keyState(ctx, integration, dedupKey)
+		d, latest, err := s.keyState(ctx, integration, dedupKey, open)
 		if err != nil {
 			return err
 		}
+		open = nil
 		var old *ticket.Ticket
 		if latest != nil {
 			o := *latest
@@ -100,9 +102,12 @@ func (s *Store) upsert(ctx context.Context, integration, dedupKey string, fn fun
 			err = s.create(ctx, next, d, mark)
 		}
 		var done *appliedEarlier
-		if errors.As(err, &done) {
+		switch {
+		case errors.As(err, &done):
 			out, earlier = nil, done.ticketID
 			return nil
+		case errors.Is(err, errHeadRaced) && d.open != "":
+			open = &d
 		}
 		return err
 	})
@@ -186,8 +191,24 @@ type dedupRead struct {
 }
 
 // keyState reads what Upsert hands its closure: the dedup item and the
-// ticket it names, with the count the dedup item holds.
-func (s *Store) keyState(ctx context.Context, integration, key string) (dedupRead, *ticket.Ticket, error) {
+// ticket it names, with the count the dedup item holds. After a race lost
+// on the open ticket alone (a storm of whole writes of one alert), open
+// is the dedup item as read before; while that ticket is still open, it
+// is still the key's open ticket, so reading it alone is enough. The
+// count read before may be behind; what the write does with it is
+// conditional (see counterWrite), so a count behind is a race lost, not
+// a count lost.
+func (s *Store) keyState(ctx context.Context, integration, key string, open *dedupRead) (dedupRead, *ticket.Ticket, error) {
+	if open != nil {
+		t, _, err := s.load(ctx, open.open)
+		if err != nil {
+			return dedupRead{}, nil, err
+		}
+		if t != nil && t.Status != ticket.StatusResolved {
+			open.countOn(t)
+			return *open, t, nil
+		}
+	}
 	d, err := s.readDedup(ctx, integration, key)
 	if err != nil {
 		return dedupRead{}, nil, err

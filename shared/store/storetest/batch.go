@@ -177,7 +177,7 @@ func testUpsertAllAgain(t *testing.T, s store.Store) {
 }
 
 func testConcurrentUpsertAlls(t *testing.T, s store.Store) {
-	const n, keys = 20, 5
+	const n, keys = 12, 5
 	var wg sync.WaitGroup
 	errs := make(chan error, n)
 	for i := range n {

@@ -28,9 +28,9 @@ func main() {
 	log := boot.Logger()
 	cfg, err := readConfig(boot.Environ())
 	boot.Must(log, err)
-	policy, err := boot.Config(cfg.config) // read once, at cold start
-	boot.Must(log, err)
 	aws, err := boot.AWS(context.Background())
+	boot.Must(log, err)
+	policy, err := boot.Config(context.Background(), cfg.config, boot.Secrets(aws)) // read once, at cold start
 	boot.Must(log, err)
 
 	d := &desk.Service{Store: dynamo.New(dynamodb.NewFromConfig(aws), cfg.table), Config: policy, Log: log}

@@ -29,9 +29,9 @@ func main() {
 	log := boot.Logger()
 	cfg, err := readConfig(boot.Environ())
 	boot.Must(log, err)
-	policy, err := boot.Config(cfg.config)
-	boot.Must(log, err)
 	aws, err := boot.AWS(context.Background())
+	boot.Must(log, err)
+	policy, err := boot.Config(context.Background(), cfg.config, boot.Secrets(aws))
 	boot.Must(log, err)
 
 	e := &escalator{desk: &desk.Service{

@@ -35,13 +35,13 @@ func main() {
 	log := boot.Logger()
 	cfg, err := readConfig(boot.Environ())
 	boot.Must(log, err)
-	policy, err := boot.Config(cfg.config)
+	aws, err := boot.AWS(context.Background())
+	boot.Must(log, err)
+	policy, err := boot.Config(context.Background(), cfg.config, boot.Secrets(aws))
 	boot.Must(log, err)
 	if policy.BaseURL == "" {
 		policy.BaseURL = cfg.baseURL // the config's base_url (a custom domain) wins
 	}
-	aws, err := boot.AWS(context.Background())
-	boot.Must(log, err)
 
 	n := &notifier{log: log, desk: &desk.Service{
 		Store:    dynamo.New(dynamodb.NewFromConfig(aws), cfg.table),

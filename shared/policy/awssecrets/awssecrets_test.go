@@ -52,7 +52,9 @@ func (w *world) createSecret(t *testing.T, in *secretsmanager.CreateSecretInput)
 }
 
 func ssmID(name string) policy.SecretID { return policy.SecretID{From: policy.FromSSM, Name: name} }
-func smID(name string) policy.SecretID  { return policy.SecretID{From: policy.FromSecretsManager, Name: name} }
+func smID(name string) policy.SecretID {
+	return policy.SecretID{From: policy.FromSecretsManager, Name: name}
+}
 
 // Ensure every parameter and secret asked for is read, SecureStrings
 // decrypted, in one call per ten parameters and per twenty secrets, and

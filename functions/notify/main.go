@@ -13,6 +13,7 @@ import (
 	"github.com/tierline/tierline/functions/internal/boot"
 	"github.com/tierline/tierline/shared/desk"
 	"github.com/tierline/tierline/shared/notify"
+	"github.com/tierline/tierline/shared/policy/awssecrets"
 	"github.com/tierline/tierline/shared/store/dynamo"
 	"github.com/tierline/tierline/shared/ticket"
 )
@@ -37,7 +38,7 @@ func main() {
 	boot.Must(log, err)
 	aws, err := boot.AWS(context.Background())
 	boot.Must(log, err)
-	policy, err := boot.Config(context.Background(), cfg.config, boot.Secrets(aws))
+	policy, err := boot.Config(context.Background(), cfg.config, awssecrets.NewFromConfig(aws))
 	boot.Must(log, err)
 	if policy.BaseURL == "" {
 		policy.BaseURL = cfg.baseURL // the config's base_url (a custom domain) wins

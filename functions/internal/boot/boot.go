@@ -20,11 +20,8 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
-	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
-	"github.com/aws/aws-sdk-go-v2/service/ssm"
 
 	"github.com/tierline/tierline/shared/policy"
-	"github.com/tierline/tierline/shared/policy/awssecrets"
 )
 
 // Env reads environment variables and remembers which required ones were
@@ -72,14 +69,6 @@ func AWS(ctx context.Context) (aws.Config, error) {
 	return cfg, nil
 }
 
-// Secrets returns the store the config's secrets are read from at cold
-// start: SSM Parameter Store and Secrets Manager, with clients of cfg (so
-// that AWS_ENDPOINT_URL_SSM and AWS_ENDPOINT_URL_SECRETS_MANAGER point a
-// test's bootstrap at moto).
-func Secrets(cfg aws.Config) policy.SecretStore {
-	return awssecrets.New(ssm.NewFromConfig(cfg), secretsmanager.NewFromConfig(cfg))
-}
-
 // secretsTimeout bounds reading the config's secrets: well inside Lambda's
 // 10 s for a cold start, so that a service that does not answer fails the
 // start with an error naming what was asked, not an init timeout that
@@ -89,7 +78,9 @@ const secretsTimeout = 5 * time.Second
 // Config loads the tierline config at path, which is relative to the
 // function's bundle (LAMBDA_TASK_ROOT) unless absolute: the build copies
 // infra/config/ into every bundle that reads it. The secrets it names are
-// read here, once, from the environment and from store; a secret that
+// read here, once, from the environment and from store (on AWS,
+// awssecrets.NewFromConfig; dispatch, which loads no config, does not link
+// the two services' clients); a secret that
 // cannot be read fails the cold start with its name and line, since a
 // function that cannot check signatures must not start.
 func Config(ctx context.Context, path string, store policy.SecretStore) (*policy.Config, error) {

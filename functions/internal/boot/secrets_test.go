@@ -13,6 +13,7 @@ import (
 
 	"github.com/tierline/tierline/functions/internal/boot"
 	"github.com/tierline/tierline/internal/awstest"
+	"github.com/tierline/tierline/shared/policy/awssecrets"
 	"github.com/tierline/tierline/shared/ticket"
 )
 
@@ -52,7 +53,7 @@ func TestConfigSecrets(t *testing.T) {
 	}
 	t.Setenv("TIERLINE_TEST_OPS_KEY", "ops-key-from-env")
 
-	c, err := boot.Config(ctx, writeConfig(t, secretsConfig), boot.Secrets(cfg))
+	c, err := boot.Config(ctx, writeConfig(t, secretsConfig), awssecrets.NewFromConfig(cfg))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -67,7 +68,7 @@ func TestConfigSecrets(t *testing.T) {
 	}
 
 	missing := strings.Replace(secretsConfig, "/tierline/test/grafana-hmac", "/tierline/test/not-there", 1)
-	_, err = boot.Config(ctx, writeConfig(t, missing), boot.Secrets(cfg))
+	_, err = boot.Config(ctx, writeConfig(t, missing), awssecrets.NewFromConfig(cfg))
 	if err == nil || !strings.Contains(err.Error(), "tierline.yaml:3: integrations[0].hmac.secret: SSM parameter /tierline/test/not-there does not exist") {
 		t.Fatalf("Config with a missing parameter = %v, want an error naming it at its line", err)
 	}

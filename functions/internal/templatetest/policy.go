@@ -131,7 +131,7 @@ func (t *Template) managedPolicy(ref any) ([]Statement, error) {
 	id, _ := ref.(string)
 	r, ok := t.Resources[id]
 	if !ok || r.Type != "AWS::IAM::ManagedPolicy" {
-		return nil, fmt.Errorf("Ref %v: want an AWS::IAM::ManagedPolicy of the template; other managed policies are unknown to this checker", ref)
+		return nil, fmt.Errorf("a Ref to %v: want an AWS::IAM::ManagedPolicy of the template; other managed policies are unknown to this checker", ref)
 	}
 	stmts, err := t.inline(mapping(r.Properties["PolicyDocument"])["Statement"])
 	if err != nil {
@@ -152,7 +152,7 @@ func (t *Template) viaServices(cond any) ([]string, error) {
 	}
 	eq := mapping(mapping(cond)["StringEquals"])
 	if len(mapping(cond)) != 1 || len(eq) != 1 || eq["kms:ViaService"] == nil {
-		return nil, fmt.Errorf("Condition %v is unknown to this checker: it models StringEquals on kms:ViaService only", cond)
+		return nil, fmt.Errorf("the condition %v is unknown to this checker: it models StringEquals on kms:ViaService only", cond)
 	}
 	return t.ResolveList(eq["kms:ViaService"])
 }

@@ -60,8 +60,8 @@ func (id SecretID) String() string {
 }
 
 // SecretStore reads the secrets a config keeps in SSM Parameter Store and
-// Secrets Manager: on AWS, once per cold start (functions/internal/boot
-// wires shared/policy/awssecrets). ReadSecrets is given every secret the
+// Secrets Manager: on AWS shared/policy/awssecrets, once per cold start
+// (functions/internal/boot). ReadSecrets is given every secret the
 // config names at once, so that it can batch; it returns the values it
 // found and leaves out those that do not exist, which the config reports
 // with their lines. An error means it could not ask (no permission, no

@@ -20,9 +20,14 @@ import (
 	"syscall"
 )
 
+// main runs a command until it ends or the first SIGINT or SIGTERM asks it
+// to finish (serve then drains); a second signal ends the process at once.
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
+	go func() {
+		<-ctx.Done()
+		stop() // the signals' default action again: the next one ends the process
+	}()
 	os.Exit(run(ctx, os.Args[1:], os.Stdout, os.Stderr))
 }
 

@@ -31,7 +31,8 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	<-ctx.Done()
-	m.Log.Info("shutting down")
+	m.Log.Info("shutting down: answering the requests in flight; a second signal stops at once",
+		"drain", m.HTTP.withDefaults().Drain.String())
 	return m.Close()
 }
 

@@ -14,7 +14,8 @@ import (
 // read; any other alert is that UpdateItem, refused (it reads nothing),
 // then one write; an action is one write; reads are few (a ticket's
 // partition, and its dedup item while it is open, where the count is);
-// never a Scan. The table is the report: run
+// never a Scan. The table is the report, with the capacity units of each
+// step (index writes included, and among them): run
 // go test -run TestCost -v ./shared/store/dynamo.
 func TestCost(t *testing.T) {
 	a := MustOpenAPI(t)
@@ -23,6 +24,7 @@ func TestCost(t *testing.T) {
 		a.MustHook(t, fmt.Sprintf(`{"title":"cpu hot on web-%d","dedup_key":"cpu-web-%d"}`, i, i))
 	}
 	a.Counter.Reset()
+	a.Capacity.Take()
 
 	var id string
 	steps := []struct {
@@ -77,7 +79,7 @@ func TestCost(t *testing.T) {
 		}, 4, 10},
 	}
 	var report strings.Builder
-	fmt.Fprintf(&report, "\n%-44s %6s %5s  %s\n", "operation", "writes", "reads", "DynamoDB requests")
+	fmt.Fprintf(&report, "\n%-44s %6s %5s %5s %5s %5s  %s\n", "operation", "writes", "reads", "WRU", "index", "RRU", "DynamoDB requests")
 	all := map[string]int{}
 	for _, s := range steps {
 		s.do(t)
@@ -86,7 +88,9 @@ func TestCost(t *testing.T) {
 			all[op] += n
 		}
 		w, r := split(counts)
-		fmt.Fprintf(&report, "%-44s %6d %5d  %s\n", s.name, w, r, awstest.Format(counts))
+		index := a.Capacity.Index()
+		wru, rru := a.Capacity.Take()
+		fmt.Fprintf(&report, "%-44s %6d %5d %5g %5g %5g  %s\n", s.name, w, r, wru, index, rru, awstest.Format(counts))
 		if w != s.writes || r > s.reads {
 			t.Errorf("%s: %d writes and %d reads (%s), want %d writes and at most %d reads", s.name, w, r, awstest.Format(counts), s.writes, s.reads)
 		}

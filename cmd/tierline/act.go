@@ -15,7 +15,7 @@ func actCommand(ctx context.Context, cmd string, args []string, stdout io.Writer
 	fs := flag.NewFlagSet(cmd, flag.ContinueOnError)
 	var cf clientFlags
 	cf.register(fs)
-	note := fs.String("note", "", "a note: the resolution, what was tried (required by escalate)")
+	note := fs.String("note", "", "a note kept on the timeline: the resolution, what was tried (required by escalate)")
 	rest, err := parseArgs(fs, args)
 	if err != nil {
 		return err
@@ -39,6 +39,9 @@ func actCommand(ctx context.Context, cmd string, args []string, stdout io.Writer
 		action = "notes"
 		if text == "" {
 			return usageError("usage: tierline note ID TEXT")
+		}
+		if *note != "" {
+			return usageError("note takes its text after the ID, not in --note: tierline note ID TEXT")
 		}
 		a.Note = text
 	case "assign":

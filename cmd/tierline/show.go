@@ -62,6 +62,7 @@ func printTicket(w io.Writer, t wire.Ticket) {
 	}
 	row("resolution", t.Resolution)
 	row("follows", t.Previous)
+	row("truncated", strings.Join(t.Truncated, ", "))
 	if t.Requester != nil {
 		row("requester", strings.TrimSpace(t.Requester.Name+" <"+t.Requester.Email+">"))
 	}
@@ -86,7 +87,7 @@ func printTicket(w io.Writer, t wire.Ticket) {
 func eventLine(e wire.Event) string {
 	var parts []string
 	if e.Actor != "" {
-		parts = append(parts, "by "+e.Actor)
+		parts = append(parts, "by "+by(e))
 	}
 	switch e.Kind {
 	case "escalated":
@@ -105,6 +106,15 @@ func eventLine(e wire.Event) string {
 		parts = append(parts, fmt.Sprintf("%q", e.Note))
 	}
 	return strings.Join(parts, "; ")
+}
+
+// by names who did e: the api key or integration, and whom it acted for
+// beside it, "ops (as alice)", never instead.
+func by(e wire.Event) string {
+	if e.OnBehalf == "" || e.OnBehalf == e.Actor {
+		return e.Actor
+	}
+	return e.Actor + " (as " + e.OnBehalf + ")"
 }
 
 func stamp(t time.Time) string {

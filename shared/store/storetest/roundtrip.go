@@ -30,7 +30,9 @@ func testRoundTrip(t *testing.T, s store.Store) {
 		func(tk *ticket.Ticket) error {
 			return tk.AddNote("alice", "tried another dock", start.Add(time.Minute))
 		},
-		func(tk *ticket.Ticket) error { return tk.Acknowledge("alice", start.Add(2*time.Minute)) },
+		func(tk *ticket.Ticket) error {
+			return tk.Acknowledge("alice", place.Deadlines, start.Add(2*time.Minute))
+		},
 		func(tk *ticket.Ticket) error { return tk.Assign("alice", "bob", start.Add(3*time.Minute)) },
 		func(tk *ticket.Ticket) error {
 			return tk.Escalate(ticket.Escalation{To: ticket.L2, Actor: "bob", Reason: "manual", Note: "firmware reset did not help",
@@ -76,7 +78,7 @@ func testList(t *testing.T, s store.Store) {
 				}
 			}
 			if i%2 == 0 {
-				return tk.Acknowledge("alice", start)
+				return tk.Acknowledge("alice", place.Deadlines, start)
 			}
 			return nil
 		})

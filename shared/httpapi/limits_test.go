@@ -135,6 +135,15 @@ func TestHookSaysWhatWasTruncated(t *testing.T) {
 		len(tk.Title) != ticket.MaxTitle || !strings.HasSuffix(tk.Title, "…") {
 		t.Errorf("ticket truncated=%q title %d bytes, want the marks and a title cut to %d with …", tk.Truncated, len(tk.Title), ticket.MaxTitle)
 	}
+	many := make([]string, ticket.MaxLinks+8)
+	for i := range many {
+		many[i] = fmt.Sprintf("https://dash.example/%d", i)
+	}
+	body, _ = json.Marshal(map[string]any{"title": "linked", "links": many})
+	if res := a.MustHook(t, string(body)); !slices.Equal(res[0].Truncated, []string{"links"}) ||
+		len(a.MustGet(t, res[0].TicketID).Links) != ticket.MaxLinks {
+		t.Errorf("%d links: results %+v, want the first %d kept and links marked truncated", len(many), res, ticket.MaxLinks)
+	}
 	raw := a.Hook(t, `{"title": "labelled", "labels": {"x": "`+strings.Repeat("v", ticket.MaxLabelValue+1)+`"}}`)
 	var e wire.Error
 	MustDecode(t, raw, &e)

@@ -25,7 +25,9 @@ func TestActionsKeepTheNote(t *testing.T) {
 		{name: "acknowledge", kind: ticket.EventAcknowledged, assignee: "alice",
 			act: func(e *Env, id, note string) (*ticket.Ticket, error) { return e.Desk.Acknowledge(ctx, id, ops, note) }},
 		{name: "assign", kind: ticket.EventAssigned, assignee: "carol",
-			act: func(e *Env, id, note string) (*ticket.Ticket, error) { return e.Desk.Assign(ctx, id, ops, "carol", note) }},
+			act: func(e *Env, id, note string) (*ticket.Ticket, error) {
+				return e.Desk.Assign(ctx, id, ops, "carol", note)
+			}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

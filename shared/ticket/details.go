@@ -36,12 +36,18 @@ func boundDetails(d map[string]any) (map[string]any, bool) {
 	if ok && size <= MaxDetails {
 		return d, false
 	}
-	v, cut := canonical(d, 1)
+	// Cut first, so that only what is kept is rebuilt; cleaning and the
+	// depth limit may change the size a little, so measure once more.
+	v, cut := any(d), size > MaxDetails
+	if cut {
+		v = fit(v, MaxDetails)
+	}
+	v, deep := canonical(v, 1)
 	if size, _ = inspect(v, 1); size > MaxDetails {
 		v, cut = fit(v, MaxDetails), true
 	}
 	m, _ := v.(map[string]any)
-	return m, cut
+	return m, cut || deep
 }
 
 // DetailsSize is the size of details encoded as JSON, as both stores
@@ -54,17 +60,19 @@ func DetailsSize(d map[string]any) int {
 	return n
 }
 
-// inspect returns the encoded size of v at depth and whether v is already
-// as a ticket keeps it: every value of a kind canonical builds, clean
-// text, and no deeper than MaxDetailsDepth.
+// inspect returns the encoded size of v at depth and whether v may be kept
+// as it is: clean text, no deeper than MaxDetailsDepth, and every value of
+// a kind JSON decodes to or a decoder commonly builds (maps and lists of
+// strings, integers); anything else is measured by encoding/json and
+// rebuilt by canonical.
 func inspect(v any, depth int) (int, bool) {
 	switch v := v.(type) {
 	case map[string]any:
 		n, ok := 2+max(len(v)-1, 0), depth <= MaxDetailsDepth
 		for k, e := range v {
+			kn, kok := scanString(k, false)
 			en, eok := inspect(e, depth+1)
-			n += jsonStringLen(k) + 1 + en
-			ok = ok && eok && isClean(k, false)
+			n, ok = n+kn+1+en, ok && kok && eok
 		}
 		return n, ok
 	case []any:
@@ -74,8 +82,27 @@ func inspect(v any, depth int) (int, bool) {
 			n, ok = n+en, ok && eok
 		}
 		return n, ok
+	case map[string]string: // what decoders build from a sender's labels
+		n, ok := 2+max(len(v)-1, 0), depth <= MaxDetailsDepth
+		for k, e := range v {
+			kn, kok := scanString(k, false)
+			en, eok := scanString(e, true)
+			n, ok = n+kn+1+en, ok && kok && eok
+		}
+		return n, ok
+	case []string:
+		n, ok := 2+max(len(v)-1, 0), depth <= MaxDetailsDepth
+		for _, e := range v {
+			en, eok := scanString(e, true)
+			n, ok = n+en, ok && eok
+		}
+		return n, ok
+	case int:
+		return len(strconv.Itoa(v)), true
+	case int64:
+		return len(strconv.FormatInt(v, 10)), true
 	case string:
-		return jsonStringLen(v), isClean(v, true)
+		return scanString(v, true)
 	case json.Number:
 		return len(v), true
 	case float64:
@@ -120,9 +147,21 @@ func canonical(v any, depth int) (any, bool) {
 			out[i], cut = e, cut || c
 		}
 		return out, cut
+	case map[string]string:
+		m := make(map[string]any, len(v))
+		for k, e := range v {
+			m[k] = e
+		}
+		return canonical(m, depth)
+	case []string:
+		l := make([]any, len(v))
+		for i, e := range v {
+			l[i] = e
+		}
+		return canonical(l, depth)
 	case string:
 		return MultiLine(v), false
-	case json.Number, bool, nil:
+	case json.Number, bool, nil, int, int64:
 		return v, false
 	case float64:
 		if math.IsNaN(v) || math.IsInf(v, 0) {
@@ -144,7 +183,7 @@ func canonical(v any, depth int) (any, bool) {
 	return canonical(decoded, depth)
 }
 
-// fit cuts a canonical value to at most budget bytes encoded. budget is
+// fit cuts a value to at most budget bytes encoded. budget is
 // at least len(`"…"`); a value that cannot be cut, or an object or list
 // with too little room to keep anything, is replaced by "…".
 func fit(v any, budget int) any {
@@ -152,7 +191,7 @@ func fit(v any, budget int) any {
 		return v
 	}
 	switch v.(type) {
-	case map[string]any, []any:
+	case map[string]any, []any, map[string]string, []string:
 		if budget < minContainer {
 			return cutMark
 		}
@@ -160,8 +199,20 @@ func fit(v any, budget int) any {
 	switch v := v.(type) {
 	case map[string]any:
 		return fitObject(v, budget)
+	case map[string]string:
+		m := make(map[string]any, len(v))
+		for k, e := range v {
+			m[k] = e
+		}
+		return fitObject(m, budget)
 	case []any:
 		return fitList(v, budget)
+	case []string:
+		l := make([]any, len(v))
+		for i, e := range v {
+			l[i] = e
+		}
+		return fitList(l, budget)
 	case string:
 		return cutJSONString(v, budget)
 	}
@@ -253,6 +304,23 @@ func jsonStringLen(s string) int {
 		i += size
 	}
 	return n
+}
+
+// scanString returns jsonStringLen(s) and isClean(s, lines) in one pass
+// over s, fast for ASCII, which is nearly all details hold.
+func scanString(s string, lines bool) (int, bool) {
+	n, clean := 2+len(s), true
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= utf8.RuneSelf {
+			return jsonStringLen(s), isClean(s, lines)
+		}
+		n += int(asciiExtra[c])
+		if c < 0x20 || c == 0x7f {
+			clean = clean && lines && (c == '\n' || c == '\t')
+		}
+	}
+	return n, clean
 }
 
 // asciiExtra is how many bytes encoding/json adds to each ASCII byte.

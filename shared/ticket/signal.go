@@ -157,11 +157,7 @@ func (s *Signal) normalizeLabels() error {
 	if len(s.Labels) > MaxLabels {
 		return Errorf(Invalid, "%d labels; the limit is %d", len(s.Labels), MaxLabels)
 	}
-	clean, total := true, 0
-	for k, v := range s.Labels {
-		clean = clean && isClean(k, false) && isClean(v, false) && strings.TrimSpace(k) == k
-		total += len(k) + len(v)
-	}
+	total, bad, over, clean := labelBytes(s.Labels)
 	if !clean {
 		out := make(map[string]string, len(s.Labels))
 		for _, k := range slices.Sorted(maps.Keys(s.Labels)) {
@@ -171,20 +167,31 @@ func (s *Signal) normalizeLabels() error {
 			}
 			out[name] = SingleLine(s.Labels[k])
 		}
-		s.Labels, total = out, 0
-		for k, v := range out {
-			total += len(k) + len(v)
-		}
+		s.Labels = out
+		total, bad, over, _ = labelBytes(out)
 	}
-	for k, v := range s.Labels {
-		if k == "" || len(k) > MaxLabelValue || len(v) > MaxLabelValue {
-			return Errorf(Invalid, "label %.40q: names must be 1 to %d bytes, values at most %d", k, MaxLabelValue, MaxLabelValue)
-		}
+	if over {
+		return Errorf(Invalid, "label %.40q: names must be 1 to %d bytes, values at most %d", bad, MaxLabelValue, MaxLabelValue)
 	}
 	if total > MaxLabelBytes {
 		return Errorf(Invalid, "labels take %d bytes, names and values together; the limit is %d", total, MaxLabelBytes)
 	}
 	return nil
+}
+
+// labelBytes returns the bytes of labels' names and values, the name of a
+// label over its limits if over, and whether every name and value is clean
+// single-line text already.
+func labelBytes(labels map[string]string) (total int, bad string, over, clean bool) {
+	clean = true
+	for k, v := range labels {
+		clean = clean && isClean(k, false) && isClean(v, false) && strings.TrimSpace(k) == k
+		if k == "" || len(k) > MaxLabelValue || len(v) > MaxLabelValue {
+			bad, over = k, true
+		}
+		total += len(k) + len(v)
+	}
+	return total, bad, over, clean
 }
 
 // normalizeLinks refuses a link that is not a web address, and keeps at

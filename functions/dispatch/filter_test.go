@@ -168,10 +168,10 @@ func storyRecords(t *testing.T) []events.DynamoDBEventRecord {
 			_, err := w.Tickets.Update(ctx, id, func(t *ticket.Ticket) error { t.RecordDelivery(1, "log", now); return nil })
 			return err
 		}},
-		{"note", func() error { _, err := d.Note(ctx, id, "alice", "looking"); return err }},
-		{"acknowledged", func() error { _, err := d.Acknowledge(ctx, id, "alice"); return err }},
+		{"note", func() error { _, err := d.Note(ctx, id, desk.By("alice"), "looking"); return err }},
+		{"acknowledged", func() error { _, err := d.Acknowledge(ctx, id, desk.By("alice"), ""); return err }},
 		{"escalated by hand", func() error {
-			_, err := d.Escalate(ctx, id, "alice", "disk keeps filling")
+			_, err := d.Escalate(ctx, id, desk.By("alice"), "disk keeps filling")
 			return err
 		}},
 		{"a request of two alerts, journaled", func() error {

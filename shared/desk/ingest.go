@@ -29,8 +29,9 @@ const (
 
 // Result is the outcome of one signal.
 type Result struct {
-	TicketID string // empty when Ignored without a ticket
-	Outcome  Outcome
+	TicketID  string // empty when Ignored without a ticket
+	Outcome   Outcome
+	Truncated []string // the signal's fields cut to their limits, when it was applied (see ticket.Signal.Truncated)
 }
 
 // MaxSignals is the most signals one request may carry (a list of generic
@@ -101,7 +102,7 @@ func (s *Service) count(ctx context.Context, integration string, sig ticket.Sign
 	if sig.Action != ticket.Trigger || sig.Note != "" || sig.DeliveryID != "" {
 		return Result{}, false, nil
 	}
-	id, n, ok, err := s.Store.Count(ctx, integration, sig.DedupKey, store.Repeat{Description: sig.Description, Details: sig.Details, At: s.now()})
+	id, n, ok, err := s.Store.Count(ctx, integration, sig.DedupKey, store.Repeat{Description: sig.Description, Details: sig.Details, Truncated: sig.Truncated, At: s.now()})
 	switch {
 	case err != nil && ok:
 		// Counted and durable: answering 5xx would have it sent and counted again.
@@ -109,7 +110,7 @@ func (s *Service) count(ctx context.Context, integration string, sig ticket.Sign
 	case err != nil:
 		return Result{}, false, fmt.Errorf("ingest %s/%s: %w", integration, sig.DedupKey, err)
 	}
-	return Result{TicketID: id, Outcome: Occurrence}, ok, nil
+	return Result{TicketID: id, Outcome: Occurrence, Truncated: sig.Truncated}, ok, nil
 }
 
 // ingestAll applies the signals of a request of several in one UpsertAll.
@@ -168,7 +169,7 @@ func (s *Service) decide(integration string, sig ticket.Signal, place ticket.Pla
 		return r, nil, err
 	}
 	t.RememberDelivery(sig, now)
-	return Result{TicketID: t.ID, Outcome: outcome}, t, nil
+	return Result{TicketID: t.ID, Outcome: outcome, Truncated: sig.Truncated}, t, nil
 }
 
 // apply works out what sig does to latest, the ticket of its key (open, or
@@ -200,12 +201,12 @@ func (s *Service) apply(integration string, sig ticket.Signal, place ticket.Plac
 	case !open:
 		return nil, Ignored, nil
 	case sig.Action == ticket.Update:
-		if !latest.Revise(sig.Title, sig.Description, now) {
+		if !latest.Revise(sig, now) {
 			return nil, Ignored, nil
 		}
 		return latest, Updated, nil
 	case sig.Action == ticket.Acknowledge && latest.Status == ticket.StatusOpen:
-		if err := latest.Acknowledge(integration, now); err != nil {
+		if err := latest.Acknowledge(integration, s.Config.Deadlines(latest.Policy, latest.Tier), now); err != nil {
 			return nil, "", err
 		}
 		noteIfRoom(latest, integration, sig.Note, now)

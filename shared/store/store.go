@@ -92,10 +92,12 @@ type Applied struct {
 
 // Repeat is a trigger for an alert whose ticket is open, as much of it as
 // Ticket.Occur reads: new description and details (empty ones leave the
-// ticket's as they are) and when it arrived.
+// ticket's as they are), which of them were cut to their limits, and when
+// it arrived.
 type Repeat struct {
 	Description string
 	Details     map[string]any
+	Truncated   []string // as ticket.Signal.Truncated
 	At          time.Time
 }
 
@@ -118,7 +120,7 @@ func sameJSON(a, b map[string]any) bool {
 
 // Signal is r as the signal Ticket.Occur takes.
 func (r Repeat) Signal() ticket.Signal {
-	return ticket.Signal{Action: ticket.Trigger, Description: r.Description, Details: r.Details}
+	return ticket.Signal{Action: ticket.Trigger, Description: r.Description, Details: r.Details, Truncated: r.Truncated}
 }
 
 // ErrSkip tells Update to store nothing.

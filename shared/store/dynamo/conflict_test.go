@@ -43,7 +43,7 @@ func TestTransactionConflictIsRetried(t *testing.T) {
 	tk := trigger(t, s, "disk", start)
 
 	conflicts.Store(2)
-	if _, err := s.Update(ctx, tk.ID, func(t *ticket.Ticket) error { t.Revise("disk full on db-1", "", start); return nil }); err != nil {
+	if _, err := s.Update(ctx, tk.ID, func(t *ticket.Ticket) error { t.Revise(ticket.Signal{Title: "disk full on db-1"}, start); return nil }); err != nil {
 		t.Fatalf("Update through two conflicts: %v", err)
 	}
 	conflicts.Store(2)

@@ -92,20 +92,3 @@ func TestRequestFailingPartWayResumesOnRetry(t *testing.T) {
 		})
 	}
 }
-
-// Ensure a request whose third alert is refused before anything is
-// written (too large for DynamoDB) stores nothing, on DynamoDB too.
-func TestRequestRefusedBeforeWritingStoresNothing(t *testing.T) {
-	a := MustOpenAPI(t)
-	before := a.Items(t)
-	huge := strings.Repeat("label ", 70000) // the ticket would pass DynamoDB's 400 KB item limit
-	body := fmt.Sprintf(`[{"title":"disk a","dedup_key":"a"},{"title":"disk b","dedup_key":"b"},
-		{"title":"disk c","dedup_key":"c","details":{"dump":%q}}]`, huge)
-	resp := a.Hook(t, body)
-	if resp.Status != http.StatusRequestEntityTooLarge && resp.Status != http.StatusUnprocessableEntity {
-		t.Fatalf("answer %d %s, want the third alert refused", resp.Status, resp.Body)
-	}
-	if after := a.Items(t); len(after) != len(before) {
-		t.Fatalf("the refused request left %v in the table", Keys(after))
-	}
-}

@@ -104,7 +104,7 @@ func testCountKeepsTheCount(t *testing.T, s store.Store) {
 	for range 4 {
 		count(t, s, "disk", store.Repeat{At: start})
 	}
-	acked, err := s.Update(ctx, tk.ID, func(t *ticket.Ticket) error { return t.Acknowledge("alice", start) })
+	acked, err := s.Update(ctx, tk.ID, func(t *ticket.Ticket) error { return t.Acknowledge("alice", place.Deadlines, start) })
 	if err != nil || acked.Occurrences != 5 {
 		t.Fatalf("Update after counts = %d occurrences, %v; want 5", acked.Occurrences, err)
 	}

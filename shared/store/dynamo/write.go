@@ -18,12 +18,15 @@ import (
 var errRaced = errors.New("dynamo store: a concurrent write won")
 
 // Retries of a write that keeps losing races: full-jitter backoff from
-// raceBase doubling up to raceCap, at most raceAttempts tries. Each lost
-// round has a winner, so a key with hundreds of racing writers settles.
+// raceBase doubling up to raceCap, for as long as raceBudget (and the
+// caller's context) allows. Each lost round has a winner, so a key with
+// hundreds of racing writers settles; a budget of time rather than of
+// tries keeps the writer that lost most often in the game while it
+// settles. (Plain repeats, the usual storm, never race: see Count.)
 const (
-	raceAttempts = 100
-	raceBase     = 2 * time.Millisecond
-	raceCap      = 250 * time.Millisecond
+	raceBudget = 20 * time.Second
+	raceBase   = 2 * time.Millisecond
+	raceCap    = 250 * time.Millisecond
 )
 
 // Update loads a ticket, runs fn on it and stores the result on the
@@ -144,13 +147,14 @@ func checkNext(integration, key string, old, next *ticket.Ticket) error {
 // race runs attempt until it does not lose a race, backing off between
 // tries; errors other than a lost race end it.
 func (s *Store) race(ctx context.Context, what string, attempt func() error) error {
+	began := time.Now() // wall time, whatever clock the store is given
 	for n := 0; ; n++ {
 		err := attempt()
 		if !errors.Is(err, errRaced) {
 			return err
 		}
-		if n+1 == raceAttempts {
-			return ticket.Errorf(ticket.Unavailable, "%s lost %d races with concurrent writes; try again", what, raceAttempts)
+		if time.Since(began) > raceBudget {
+			return ticket.Errorf(ticket.Unavailable, "%s lost %d races with concurrent writes in %v; try again", what, n+1, raceBudget)
 		}
 		wait := time.Duration(rand.Int64N(int64(min(raceCap, raceBase<<min(n, 16)))))
 		select {

@@ -44,6 +44,11 @@ func (m *Main) dispatch(ctx context.Context) {
 	}
 }
 
+// receiveBatch is the most a busy tier worker receives at once, free slots
+// permitting. Each receive is a write, which waits for its group commit's
+// fsync; SQS's 10 per receive would cap a burst at 10 per fsync.
+const receiveBatch = 100
+
 // work delivers the hand-offs of one tier queue. It keeps receiving while
 // deliveries are in flight, as many as m.slots allows for the tier and
 // overall, and deletes each notice from the queue as soon as it is
@@ -66,7 +71,7 @@ func (m *Main) work(ctx context.Context, tier ticket.Tier) {
 		}
 		batch, err := m.queue.Receive(ctx, tier, held, 5*time.Second)
 		if want = 1; err == nil && len(batch) == held {
-			want = 10 // busy: the queue may hold more
+			want = receiveBatch // busy: the queue may hold more
 		}
 		held -= len(batch) // each slot goes with its delivery
 		if held > want {

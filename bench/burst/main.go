@@ -48,7 +48,7 @@ func run(listen, target, token string, alerts, conns int, delay, timeout time.Du
 	if err := awaitHealthy(client, target, 10*time.Second); err != nil {
 		return err
 	}
-	done := rcv.await(func(p map[string][]page) bool { return len(p) >= alerts && paged(p, "L1") >= alerts && paged(p, "L2") >= alerts })
+	done := rcv.await(func(paged map[string]int) bool { return paged["L1"] >= alerts && paged["L2"] >= alerts })
 	start := time.Now()
 	if err := post(client, target, token, alerts, conns); err != nil {
 		return err

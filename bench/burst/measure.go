@@ -21,20 +21,6 @@ type result struct {
 	bad             int
 }
 
-// paged counts the tickets with a page at tier.
-func paged(pages map[string][]page, tier string) int {
-	n := 0
-	for _, ps := range pages {
-		for _, p := range ps {
-			if p.tier == tier {
-				n++
-				break
-			}
-		}
-	}
-	return n
-}
-
 func measure(pages map[string][]page, start time.Time, posted time.Duration, alerts, bad int) result {
 	r := result{alerts: alerts, tickets: len(pages), posted: posted, bad: bad, firstL1: -1}
 	for _, ps := range pages {

@@ -25,13 +25,14 @@ type receiver struct {
 	delay time.Duration
 	mu    sync.Mutex
 	pages map[string][]page // by ticket
+	paged map[string]int    // tickets with a page, by tier
 	bad   int               // bodies that were not a hand-off
 	ready chan struct{}     // closed once want is met
-	want  func(map[string][]page) bool
+	want  func(paged map[string]int) bool
 }
 
 func newReceiver(delay time.Duration) *receiver {
-	return &receiver{delay: delay, pages: map[string][]page{}, ready: make(chan struct{})}
+	return &receiver{delay: delay, pages: map[string][]page{}, paged: map[string]int{}, ready: make(chan struct{})}
 }
 
 func (r *receiver) ServeHTTP(w http.ResponseWriter, req *http.Request) {
@@ -44,8 +45,11 @@ func (r *receiver) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 		r.bad++
 	} else {
 		h := m.Tierline
+		if !hasTier(r.pages[h.Ticket.ID], h.Tier) {
+			r.paged[h.Tier]++
+		}
 		r.pages[h.Ticket.ID] = append(r.pages[h.Ticket.ID], page{arrived: arrived, tier: h.Tier, notice: h.Notice, at: h.At, late: h.MovedOn != nil})
-		if r.want != nil && r.want(r.pages) {
+		if r.want != nil && r.want(r.paged) {
 			r.want = nil
 			close(r.ready)
 		}
@@ -54,11 +58,12 @@ func (r *receiver) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 	time.Sleep(r.delay) // the receiver's own latency, which the sender waits for
 }
 
-// await sets what the receiver waits for, checked on every page.
-func (r *receiver) await(want func(map[string][]page) bool) <-chan struct{} {
+// await sets what the receiver waits for, checked on every page against
+// the number of tickets paged at each tier.
+func (r *receiver) await(want func(paged map[string]int) bool) <-chan struct{} {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if want(r.pages) {
+	if want(r.paged) {
 		close(r.ready)
 	} else {
 		r.want = want
@@ -75,4 +80,13 @@ func (r *receiver) snapshot() (map[string][]page, int) {
 		out[k] = append([]page(nil), v...)
 	}
 	return out, r.bad
+}
+
+func hasTier(ps []page, tier string) bool {
+	for _, p := range ps {
+		if p.tier == tier {
+			return true
+		}
+	}
+	return false
 }

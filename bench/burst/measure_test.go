@@ -15,7 +15,7 @@ func TestMeasure(t *testing.T) {
 		"on-time": {{arrived: at(100), tier: "L1"}, {arrived: at(4100), tier: "L2", at: at(4000)}},
 		"late": {{arrived: at(4500), tier: "L1", late: true}, {arrived: at(4100), tier: "L2", at: at(4000)},
 			{arrived: at(4600), tier: "L1"}}, // a repeat
-		"never":     {{arrived: at(4100), tier: "L2", at: at(4000)}},
+		"never":         {{arrived: at(4100), tier: "L2", at: at(4000)}},
 		"not-escalated": {{arrived: at(2000), tier: "L1"}},
 	}
 	r := measure(pages, start, time.Second, 4, 0)

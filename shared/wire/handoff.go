@@ -8,16 +8,17 @@ import (
 
 // HandOff is the hand-off a tier's channels receive, in full.
 type HandOff struct {
-	Notice int       `json:"notice"`
-	Tier   string    `json:"tier"`
-	From   string    `json:"from,omitempty"`
-	Kind   string    `json:"kind"`
-	Reason string    `json:"reason"`
-	Note   string    `json:"note,omitempty"`
-	Actor  string    `json:"actor,omitempty"`
-	At     time.Time `json:"at"`
-	Tried  []Event   `json:"tried,omitempty"`
-	URL    string    `json:"url,omitempty"`
+	Notice   int       `json:"notice"`
+	Tier     string    `json:"tier"`
+	From     string    `json:"from,omitempty"`
+	Kind     string    `json:"kind"`
+	Reason   string    `json:"reason"`
+	Note     string    `json:"note,omitempty"`
+	Actor    string    `json:"actor,omitempty"`
+	OnBehalf string    `json:"on_behalf_of,omitempty"`
+	At       time.Time `json:"at"`
+	Tried    []Event   `json:"tried,omitempty"`
+	URL      string    `json:"url,omitempty"`
 	// MovedOn is present only on a late page: the ticket went on to another
 	// tier before this hand-off reached its tier, which need not act.
 	MovedOn *MovedOn `json:"moved_on,omitempty"`
@@ -38,8 +39,8 @@ type MovedOn struct {
 func FromHandOff(h ticket.HandOff, url string) HandOff {
 	t := FromTicket(h.Ticket)
 	t.Timeline = nil
-	out := HandOff{Notice: h.Seq, Tier: h.Tier.String(), From: h.From.String(), Kind: string(h.Kind),
-		Reason: h.Reason, Note: h.Note, Actor: h.Actor, At: h.At, Tried: FromEvents(h.Tried), URL: url, Ticket: t}
+	out := HandOff{Notice: h.Seq, Tier: h.Tier.String(), From: h.From.String(), Kind: string(h.Kind), Reason: h.Reason,
+		Note: h.Note, Actor: h.Actor, OnBehalf: h.OnBehalf, At: h.At, Tried: FromEvents(h.Tried), URL: url, Ticket: t}
 	if m := h.MovedOn; m != nil {
 		out.MovedOn = &MovedOn{To: m.To.String(), Notice: m.Notice, Reason: m.Reason, At: m.At}
 	}

@@ -24,6 +24,9 @@ func (s *Store) save(ctx context.Context, old, t *ticket.Ticket, d *dedupRead, m
 	if t.ID != old.ID || len(t.Timeline) < len(old.Timeline) {
 		return ticket.Errorf(ticket.Internal, "dynamo store: ticket %s: the ID is fixed and the timeline append-only", old.ID)
 	}
+	if mark == nil && d != nil && d.counted && d.open == t.ID && countsOnly(old, t) {
+		return s.addCount(ctx, t)
+	}
 	key, err := s.keyWrite(ctx, old, t, d)
 	if err != nil {
 		return err

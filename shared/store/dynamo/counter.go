@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"reflect"
 	"strconv"
 	"strings"
 
@@ -252,4 +253,42 @@ func beforeMilestoneNames(values map[string]types.AttributeValue) string {
 		values[names[i]] = number64(m)
 	}
 	return strings.Join(names, ", ")
+}
+
+// countsOnly reports whether t, read as old, differs from it only as a
+// plain repeat would change it: one more occurrence, a later last seen
+// and update time, nothing else (no milestone event, no new text).
+func countsOnly(old, t *ticket.Ticket) bool {
+	if t.Occurrences != old.Occurrences+1 || len(t.Timeline) != len(old.Timeline) {
+		return false
+	}
+	a, b := *old, *t
+	a.Occurrences, a.LastSeen, a.UpdatedAt = b.Occurrences, b.LastSeen, b.UpdatedAt
+	a.Timeline, b.Timeline = nil, nil
+	return reflect.DeepEqual(a, b)
+}
+
+// addCount stores a whole write of t that only counts a repeat as the
+// storm path does, with one UpdateItem of the counter and no write of the
+// head: racing repeats then add up instead of losing races. The count
+// must not reach a milestone this way (the write recorded none); if it
+// would, the write reads again and records it.
+func (s *Store) addCount(ctx context.Context, t *ticket.Ticket) error {
+	names := map[string]string{"#open": dOpen, "#n": dCount, "#ls": dLastSeen}
+	values := map[string]types.AttributeValue{":id": &types.AttributeValueMemberS{Value: t.ID}, ":one": number(1),
+		":ls": &types.AttributeValueMemberS{Value: t.LastSeen.UTC().Format(timeFormat)}}
+	cond := "#open = :id AND attribute_exists(#n) AND NOT (#n IN (" + beforeMilestoneNames(values) + "))"
+	out, err := s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{TableName: s.table, Key: dedupKey(t.Integration, t.DedupKey),
+		UpdateExpression: aws.String("ADD #n :one SET #ls = :ls"), ConditionExpression: aws.String(cond),
+		ExpressionAttributeNames: names, ExpressionAttributeValues: values, ReturnValues: types.ReturnValueAllNew})
+	if err != nil {
+		if _, ok := reasons(err); ok {
+			return errRaced
+		}
+		return classify(err, "count a repeat of ticket "+t.ID)
+	}
+	if d, err := decodeDedup(out.Attributes); err == nil {
+		t.Occurrences = max(t.Occurrences, d.n)
+	}
+	return nil
 }

@@ -59,10 +59,13 @@
 // repeat whose count is an occurrence milestone (2, 10, 100, …) writes the
 // ticket with its "occurred" event, so each milestone is recorded once,
 // and repeats racing past it are not held up (two milestones of one storm
-// may land in either order). A whole write of a repeat (Upsert, for a
-// repeat with a new description or a note) adds to n rather than sets
-// it, unless it crosses a milestone, where it sets n on the condition
-// that n is as read. Reads of an open ticket (Get, Update, Upsert, List)
+// may land in either order). A whole write whose change is only such a
+// count (an Upsert whose fn just called Occur) is stored the same way, as
+// an ADD with no head write, so that racing whole writes add up too. A
+// whole write of a repeat that changes more (a new description, a note)
+// adds to n rather than sets it, unless it crosses a milestone, where it
+// sets n on the condition that n is as read. A counted repeat does not
+// bump the head's version. Reads of an open ticket (Get, Update, Upsert, List)
 // take the count from the dedup item; the head's count is the count as of
 // its last write. A resolution writes the final count on the head, on the
 // condition that no repeat was counted since the read (it retries while

@@ -135,16 +135,8 @@ func (t *Ticket) Repeat(reason string, d Deadlines, now time.Time) error {
 // once per hand-off, so a late or duplicate timer adds nothing, and reports
 // whether it recorded.
 func (t *Ticket) Exhaust(reason string, now time.Time) bool {
-	if t.Status == StatusResolved {
+	if t.Status == StatusResolved || t.exhausted() {
 		return false
-	}
-	for i := len(t.Timeline) - 1; i >= 0; i-- {
-		switch t.Timeline[i].Kind {
-		case EventExhausted:
-			return false
-		case EventCreated, EventEscalated, EventRepeated, EventReopened:
-			i = 0
-		}
 	}
 	t.add(Event{At: now, Kind: EventExhausted, Actor: Tierline, From: t.Tier, Reason: reason})
 	return true

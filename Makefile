@@ -43,7 +43,7 @@ clean:
 	rm -rf bin bench/out tierline-data build .aws-sam
 
 # ---------------------------------------------------------------- AWS
-# The four Lambda functions of template.yaml. `sam build` runs the
+# The five Lambda functions of template.yaml. `sam build` runs the
 # build-<LogicalId> targets (BuildMethod: makefile) with ARTIFACTS_DIR set;
 # `make build` runs the same targets into $(BUILD)/<function>, so both
 # produce the same bundles: a stripped linux/arm64 `bootstrap` for
@@ -72,17 +72,20 @@ build-NotifyFunction:
 build-EscalateFunction:
 	$(call lambda,escalate)
 	$(call config)
+build-SweepFunction:
+	$(call lambda,sweep)
+	$(call config)
 
-## build: the four arm64 Lambda bundles and their zips under $(BUILD)/, with their sizes
+## build: the five arm64 Lambda bundles and their zips under $(BUILD)/, with their sizes
 build:
 	@command -v zip >/dev/null || { echo "make build needs zip (apt-get install zip)"; exit 1; }
-	@for fn in Api Dispatch Notify Escalate; do \
+	@for fn in Api Dispatch Notify Escalate Sweep; do \
 		dir=$(BUILD)/$$(echo $$fn | tr A-Z a-z); rm -rf $$dir && mkdir -p $$dir || exit 1; \
 		$(MAKE) --no-print-directory build-$${fn}Function ARTIFACTS_DIR=$(CURDIR)/$$dir >/dev/null || exit 1; \
 		(cd $$dir && rm -f ../$$(basename $$dir).zip && zip -q -r -X ../$$(basename $$dir).zip .) || exit 1; \
 	done
 	@printf '%-10s %12s %12s\n' function bootstrap zip
-	@for fn in api dispatch notify escalate; do \
+	@for fn in api dispatch notify escalate sweep; do \
 		printf '%-10s %10s B %10s B\n' $$fn $$(stat -c %s $(BUILD)/$$fn/bootstrap) $$(stat -c %s $(BUILD)/$$fn.zip); \
 	done
 

@@ -25,7 +25,7 @@ func readConfig(env *boot.Env) (config, error) {
 }
 
 func main() {
-	log := boot.Logger()
+	log := boot.Logger(apiRequest)
 	cfg, err := readConfig(boot.Environ())
 	boot.Must(log, err)
 	policy, err := boot.Config(cfg.config) // read once, at cold start

@@ -18,7 +18,7 @@ import (
 func (s *Service) Notify(ctx context.Context, n ticket.Notice) error {
 	t, err := s.Store.Get(ctx, n.TicketID)
 	if ticket.ErrorCode(err) == ticket.NotFound {
-		s.log().Warn("hand-off for a missing ticket dropped", "ticket", n.TicketID, "notice", n.Seq)
+		s.log().WarnContext(ctx, "hand-off for a missing ticket dropped", "ticket", n.TicketID, "notice", n.Seq)
 		return nil
 	}
 	if err != nil {
@@ -27,10 +27,10 @@ func (s *Service) Notify(ctx context.Context, n ticket.Notice) error {
 	h, ok := t.HandOff(n.Seq)
 	switch {
 	case !ok:
-		s.log().Warn("hand-off not on the timeline dropped", "ticket", n.TicketID, "notice", n.Seq)
+		s.log().WarnContext(ctx, "hand-off not on the timeline dropped", "ticket", n.TicketID, "notice", n.Seq)
 		return nil
 	case t.Status == ticket.StatusResolved, t.Notices > n.Seq:
-		s.log().Info("hand-off skipped", "ticket", t.ID, "notice", n.Seq, "status", string(t.Status), "latest_notice", t.Notices)
+		s.log().InfoContext(ctx, "hand-off skipped", "ticket", t.ID, "notice", n.Seq, "status", string(t.Status), "latest_notice", t.Notices)
 		return nil
 	}
 	var errs []error

@@ -84,22 +84,6 @@ func Config(path string) (*policy.Config, error) {
 	return cfg, nil
 }
 
-// Logger returns the JSON logger of a function, writing to stdout at the
-// level Lambda's ApplicationLogLevel sets (AWS_LAMBDA_LOG_LEVEL), so that
-// Lambda's log-level filtering and JSON log format both apply.
-func Logger() *slog.Logger {
-	level := slog.LevelInfo
-	switch strings.ToUpper(os.Getenv("AWS_LAMBDA_LOG_LEVEL")) {
-	case "TRACE", "DEBUG":
-		level = slog.LevelDebug
-	case "WARN":
-		level = slog.LevelWarn
-	case "ERROR", "FATAL":
-		level = slog.LevelError
-	}
-	return slog.New(slog.NewJSONHandler(os.Stdout, &slog.HandlerOptions{Level: level}))
-}
-
 // Must stops a cold start that failed: it logs err and exits, which Lambda
 // reports as Runtime.ExitError with the log line beside it. Panics and
 // log.Fatal are for wiring only; this is wiring.

@@ -1,6 +1,7 @@
 # tierline: the commands of the README, and the checks CI runs.
 GO        ?= go
 STATICCHECK = honnef.co/go/tools/cmd/staticcheck@v0.8.2
+CFN_LINT  ?= cfn-lint
 
 .PHONY: run test test-deps lint bench bench-go fuzz tidy clean build deploy bench-aws
 
@@ -16,12 +17,14 @@ test: test-deps lint
 test-deps:
 	scripts/test-deps.sh
 
-## lint: gofmt, go vet, staticcheck, and go.mod tidiness
+## lint: gofmt, go vet, staticcheck, go.mod tidiness, and cfn-lint on template.yaml (errors and warnings fail)
 lint:
 	@out=$$(gofmt -s -l .); if [ -n "$$out" ]; then echo "gofmt -s needed:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
 	$(GO) run $(STATICCHECK) ./...
 	@$(GO) mod tidy -diff >/dev/null || { echo "go.mod is not tidy: run go mod tidy"; exit 1; }
+	@command -v $(CFN_LINT) >/dev/null || { echo "make lint: cfn-lint not found on PATH; install AWS's cfn-lint (pip install cfn-lint; on the project's machines it is in ~/.pyenv/shims). The npm package of that name is another tool."; exit 1; }
+	$(CFN_LINT) -t template.yaml
 
 ## bench: load ingest with wrk from a separate process; report in bench/out/report.md
 bench:

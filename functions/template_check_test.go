@@ -29,6 +29,7 @@ func (c checker) problems() []string {
 	var out []string
 	for _, check := range []func() []string{
 		c.tpl.CheckReferences, c.functions, c.table, c.eventSources, c.deadLetterAlarms, c.api, c.stateMachine, c.outputs, c.config,
+		c.operations,
 	} {
 		out = append(out, check()...)
 	}

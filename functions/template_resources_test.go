@@ -120,7 +120,7 @@ func (c checker) eventSources() []string {
 			if _, ok := c.refOf(f.Environment["PARKING_QUEUE_URL"], "AWS::SQS::Queue"); !ok {
 				out = append(out, fmt.Sprintf("%s: event %s: PARKING_QUEUE_URL is not a Ref to a queue where dispatch parks the records it cannot process", id, name))
 			}
-			if _, ok := c.getAttOf(e["Stream"], "StreamArn", "AWS::DynamoDB::Table"); !ok {
+			if _, ok := c.getAttOf(c.choose(e["Stream"]), "StreamArn", "AWS::DynamoDB::Table"); !ok {
 				out = append(out, fmt.Sprintf("%s: event %s: Stream is not the table's StreamArn", id, name))
 			}
 		}
@@ -236,8 +236,8 @@ func (c checker) stateMachine() []string {
 // outputs checks that the stack tells users where to send things.
 func (c checker) outputs() []string {
 	var out []string
-	for _, name := range []string{"ApiUrl", "HookUrl", "SnsHookUrl", "PagerDutyEventsUrl", "OpsgenieAlertsUrl", "FormsUrl", "TicketsUrl",
-		"L1TopicArn", "L2TopicArn", "L3TopicArn", "AlarmTopicArn"} {
+	for _, name := range []string{"ApiUrl", "ExecuteApiUrl", "HookUrl", "SnsHookUrl", "PagerDutyEventsUrl", "OpsgenieAlertsUrl", "FormsUrl", "TicketsUrl",
+		"L1TopicArn", "L2TopicArn", "L3TopicArn", "AlarmTopicArn", "DashboardUrl", "ReplayCommand"} {
 		o, ok := c.tpl.Outputs[name]
 		if !ok {
 			out = append(out, "no output "+name)
@@ -261,6 +261,16 @@ func (c checker) getAttOf(v any, attr, typ string) (string, bool) {
 	id, _ := l[0].(string)
 	r, ok := c.tpl.Resources[id]
 	return id, ok && r.Type == typ
+}
+
+// choose is v, or the branch its Fn::If takes under the parameters'
+// defaults.
+func (c checker) choose(v any) any {
+	b, err := c.tpl.Choose(v)
+	if err != nil {
+		return v
+	}
+	return b
 }
 
 // refOf reports which resource of typ v is a Ref to, if it is one.

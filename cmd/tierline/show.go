@@ -93,6 +93,8 @@ func eventLine(e wire.Event) string {
 		parts = append(parts, e.From+" → "+e.To)
 	case "notified":
 		parts = append(parts, fmt.Sprintf("%s via %s (hand-off %d)", e.To, e.Channel, e.Notice))
+	case "resent":
+		parts = append(parts, fmt.Sprintf("hand-off %d to %s again", e.Notice, e.To))
 	case "assigned":
 		parts = append(parts, "to "+e.Assignee)
 	case "occurred":

@@ -15,6 +15,7 @@ import (
 	"github.com/tierline/tierline/shared/queue/localqueue"
 	"github.com/tierline/tierline/shared/store/sqlite"
 	"github.com/tierline/tierline/shared/ticket"
+	"github.com/tierline/tierline/shared/wire"
 )
 
 type testClock struct {
@@ -73,5 +74,13 @@ func TestSweepDeadLetters(t *testing.T) {
 	}
 	if got, _ := q.Receive(ctx, ticket.L1, 10, 0); len(got) != 1 || got[0].Notice.TicketID != id || got[0].Attempt != 1 {
 		t.Fatalf("received %+v, want the hand-off again, afresh", got)
+	}
+}
+
+// Ensure show says which hand-off the sweep sent again, to which tier.
+func TestEventLineResent(t *testing.T) {
+	e := wire.Event{Kind: "resent", Actor: "tierline", Notice: 2, To: "L2", Reason: "no delivery recorded in time; resend 1 of 4"}
+	if got, want := eventLine(e), "by tierline; hand-off 2 to L2 again; no delivery recorded in time; resend 1 of 4"; got != want {
+		t.Fatalf("eventLine = %q, want %q", got, want)
 	}
 }

@@ -100,8 +100,9 @@ func TestCustomDomain(t *testing.T) {
 }
 
 // Ensure each environment of samconfig.toml deploys a config of
-// infra/config/ that loads, and sets only parameters the template has, to
-// values the template takes.
+// infra/config/ that loads, whose secrets the environment's stage may
+// read, and sets only parameters the template has, to values the template
+// takes.
 func TestSamconfigEnvironments(t *testing.T) {
 	envs := samconfig(t)
 	if len(envs) < 2 {
@@ -119,11 +120,24 @@ func TestSamconfigEnvironments(t *testing.T) {
 				t.Errorf("%s: %s=%q: %v", env, k, v, err)
 			}
 		}
-		if _, err := policy.Load(filepath.Join(testenv.Root(t), "infra", "config", params["ConfigFile"])); err != nil {
-			t.Errorf("%s: ConfigFile %q: %v", env, params["ConfigFile"], err)
+		file := params["ConfigFile"]
+		data, err := os.ReadFile(filepath.Join(testenv.Root(t), "infra", "config", file))
+		if err != nil {
+			t.Errorf("%s: ConfigFile %q: %v", env, file, err)
+			continue
 		}
-		if _, err := tpl.With(params); err != nil {
+		refs, err := policy.Check(file, data)
+		if err != nil {
+			t.Errorf("%s: ConfigFile %q: %v", env, file, err)
+			continue
+		}
+		deployed, err := tpl.With(params)
+		if err != nil {
 			t.Errorf("%s: %v", env, err)
+			continue
+		}
+		for _, p := range (checker{tpl: deployed, root: testenv.Root(t)}).secretsReadable(file, refs) {
+			t.Errorf("%s: %s", env, p)
 		}
 	}
 }

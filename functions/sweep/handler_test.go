@@ -214,6 +214,7 @@ func TestSweep(t *testing.T) {
 	if metrics["Repairs"] != 4.0 || metrics["Suspects"] != 4.0 || metrics["Stage"] != "test" || metrics["_aws"] == nil {
 		t.Fatalf("metrics line %v, want Repairs 4 of Suspects 4 in the embedded metric format", metrics)
 	}
+	w.ReadSecrets(t) // the cold start's reads of the config's secrets
 	lambdatest.CheckPolicies(t, "SweepFunction", w.Calls.List())
 
 	if res, err := w.sweep(t); err != nil || res != (result{}) {

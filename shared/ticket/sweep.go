@@ -108,14 +108,15 @@ func (t *Ticket) RecordResend(notice int, now time.Time) bool {
 	return true
 }
 
-// exhausted reports whether the top tier's deadlines ran out since the
-// latest hand-off: tierline stopped paging, and no step is awaited.
+// exhausted reports whether the top tier's deadline ran out since the
+// latest hand-off or acknowledgement (which sets the resolve deadline):
+// tierline stopped paging, and no step is awaited until the next one.
 func (t *Ticket) exhausted() bool {
 	for i := len(t.Timeline) - 1; i >= 0; i-- {
 		switch t.Timeline[i].Kind {
 		case EventExhausted:
 			return true
-		case EventCreated, EventEscalated, EventRepeated, EventReopened:
+		case EventCreated, EventEscalated, EventRepeated, EventReopened, EventAcknowledged:
 			return false
 		}
 	}

@@ -72,6 +72,15 @@ func TestSweepAt(t *testing.T) {
 			tk.Exhaust("not acknowledged within 1h at L3, the top tier", now.Add(time.Hour))
 			return tk
 		}, time.Time{}},
+		// Ensure an exhausted ticket someone acknowledges awaits its resolve deadline's step again.
+		{"exhausted_then_acknowledged_awaits_resolve_deadline", func(tb testing.TB) *ticket.Ticket {
+			tk := delivered(MustNew(tb, ticket.L3))
+			tk.Exhaust("not acknowledged within 1h at L3, the top tier", now.Add(time.Hour))
+			if err := tk.Acknowledge("alice", policy[ticket.L3], now.Add(2*time.Hour)); err != nil {
+				tb.Fatal(err)
+			}
+			return tk
+		}, now.Add(24*time.Hour + grace)},
 		// Ensure an exhausted ticket is still awaited for an undelivered hand-off.
 		{"exhausted_undelivered_awaits_hand_off", func(tb testing.TB) *ticket.Ticket {
 			tk := MustNew(tb, ticket.L3)

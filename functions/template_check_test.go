@@ -30,6 +30,7 @@ func (c checker) problems() []string {
 	var out []string
 	for _, check := range []func() []string{
 		c.tpl.CheckReferences, c.functions, c.table, c.eventSources, c.deadLetterAlarms, c.api, c.stateMachine, c.outputs, c.config,
+		c.operations,
 	} {
 		out = append(out, check()...)
 	}
@@ -40,8 +41,8 @@ func (c checker) problems() []string {
 func (c checker) functions() []string {
 	var out []string
 	ids := c.tpl.Functions()
-	if len(ids) != 4 {
-		out = append(out, fmt.Sprintf("%d functions (%v), want api, dispatch, notify and escalate", len(ids), ids))
+	if want := []string{"ApiFunction", "DispatchFunction", "EscalateFunction", "NotifyFunction", "SweepFunction"}; !slices.Equal(ids, want) {
+		out = append(out, fmt.Sprintf("functions %v, want %v", ids, want))
 	}
 	for _, id := range ids {
 		f, err := c.tpl.Function(id)

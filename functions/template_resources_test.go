@@ -83,8 +83,8 @@ func (c checker) table() []string {
 // eventSources checks the functions' triggers: queues whose visibility
 // timeout is at least six times the consumer's timeout, a dead-letter
 // queue behind each, partial batch failures reported, hand-offs passed on
-// as soon as they are queued, the stream bisected with an on-failure
-// destination.
+// as soon as they are queued, the stream bisected and retried until its
+// records expire, with a parking queue.
 func (c checker) eventSources() []string {
 	var out []string
 	for _, id := range c.tpl.Functions() {
@@ -121,10 +121,15 @@ func (c checker) eventSources() []string {
 			if e["BisectBatchOnFunctionError"] != true {
 				out = append(out, fmt.Sprintf("%s: event %s does not bisect a failing batch", id, name))
 			}
-			if _, ok := c.getAttOf(mapping(mapping(e["DestinationConfig"])["OnFailure"])["Destination"], "Arn", "AWS::SQS::Queue"); !ok {
-				out = append(out, fmt.Sprintf("%s: event %s has no SQS on-failure destination", id, name))
+			for _, k := range []string{"MaximumRetryAttempts", "MaximumRecordAgeInSeconds"} {
+				if e[k] != -1 {
+					out = append(out, fmt.Sprintf("%s: event %s: %s %v, want -1: retry until the stream drops the record, as dispatch parks the ones that will not succeed", id, name, k, e[k]))
+				}
 			}
-			if _, ok := c.getAttOf(e["Stream"], "StreamArn", "AWS::DynamoDB::Table"); !ok {
+			if _, ok := c.refOf(f.Environment["PARKING_QUEUE_URL"], "AWS::SQS::Queue"); !ok {
+				out = append(out, fmt.Sprintf("%s: event %s: PARKING_QUEUE_URL is not a Ref to a queue where dispatch parks the records it cannot process", id, name))
+			}
+			if _, ok := c.getAttOf(c.choose(e["Stream"]), "StreamArn", "AWS::DynamoDB::Table"); !ok {
 				out = append(out, fmt.Sprintf("%s: event %s: Stream is not the table's StreamArn", id, name))
 			}
 		}
@@ -147,7 +152,7 @@ func handOffBatches(id, name string, e map[string]any) []string {
 }
 
 // deadLetterAlarms checks that every queue that collects failures (a
-// redrive target, a stream's on-failure destination) has a depth alarm.
+// redrive target, the parking queue of stream records) has a depth alarm.
 func (c checker) deadLetterAlarms() []string {
 	var dead []string
 	for _, id := range c.tpl.OfType("AWS::SQS::Queue") {
@@ -157,11 +162,8 @@ func (c checker) deadLetterAlarms() []string {
 	}
 	for _, id := range c.tpl.Functions() {
 		f, _ := c.tpl.Function(id)
-		for _, name := range f.EventsOfType("DynamoDB") {
-			d := mapping(mapping(f.Events[name].Properties["DestinationConfig"])["OnFailure"])["Destination"]
-			if q, ok := c.getAttOf(d, "Arn", "AWS::SQS::Queue"); ok {
-				dead = append(dead, q)
-			}
+		if q, ok := c.refOf(f.Environment["PARKING_QUEUE_URL"], "AWS::SQS::Queue"); ok {
+			dead = append(dead, q)
 		}
 	}
 	var out []string
@@ -257,8 +259,8 @@ func (c checker) stateMachine() []string {
 // outputs checks that the stack tells users where to send things.
 func (c checker) outputs() []string {
 	var out []string
-	for _, name := range []string{"ApiUrl", "HookUrl", "SnsHookUrl", "PagerDutyEventsUrl", "OpsgenieAlertsUrl", "FormsUrl", "TicketsUrl",
-		"L1TopicArn", "L2TopicArn", "L3TopicArn", "AlarmTopicArn"} {
+	for _, name := range []string{"ApiUrl", "ExecuteApiUrl", "HookUrl", "SnsHookUrl", "PagerDutyEventsUrl", "OpsgenieAlertsUrl", "FormsUrl", "TicketsUrl",
+		"L1TopicArn", "L2TopicArn", "L3TopicArn", "AlarmTopicArn", "DashboardUrl", "ReplayCommand"} {
 		o, ok := c.tpl.Outputs[name]
 		if !ok {
 			out = append(out, "no output "+name)
@@ -280,6 +282,23 @@ func (c checker) getAttOf(v any, attr, typ string) (string, bool) {
 		return "", false
 	}
 	id, _ := l[0].(string)
+	r, ok := c.tpl.Resources[id]
+	return id, ok && r.Type == typ
+}
+
+// choose is v, or the branch its Fn::If takes under the parameters'
+// defaults.
+func (c checker) choose(v any) any {
+	b, err := c.tpl.Choose(v)
+	if err != nil {
+		return v
+	}
+	return b
+}
+
+// refOf reports which resource of typ v is a Ref to, if it is one.
+func (c checker) refOf(v any, typ string) (string, bool) {
+	id, _ := mapping(v)["Ref"].(string)
 	r, ok := c.tpl.Resources[id]
 	return id, ok && r.Type == typ
 }

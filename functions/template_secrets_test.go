@@ -21,7 +21,7 @@ func TestConfigSecretsReadable(t *testing.T) {
 	root := t.TempDir()
 	dir := filepath.Join(root, "infra", "config")
 	os.MkdirAll(dir, 0o755)
-	os.WriteFile(filepath.Join(dir, "tierline.yaml"), []byte(`integrations:
+	os.WriteFile(filepath.Join(dir, "dev.yaml"), []byte(`integrations:
   - {name: g, kind: grafana, token: {ssm: /tierline/dev/grafana-token}, hmac: {secret: {ssm: /elsewhere/grafana-hmac}}}
 channels:
   L2: [{kind: webhook, url: {secretsmanager: tierline/dev/chat, key: url}}, {kind: webhook, url: {secretsmanager: other/chat}}]
@@ -37,6 +37,7 @@ api_keys:
 		"names SSM parameter /elsewhere/grafana-hmac, which NotifyFunction may not read",
 		"names SSM parameter /elsewhere/grafana-hmac, which EscalateFunction may not read",
 		"names Secrets Manager secret other/chat, which ApiFunction may not read (secretsmanager:GetSecretValue on",
+		"names SSM parameter /elsewhere/grafana-hmac, which SweepFunction may not read",
 	}
 	for _, w := range want {
 		if !containsOne(problems, w) {

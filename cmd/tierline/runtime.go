@@ -104,6 +104,7 @@ func (m *Main) Run(ctx context.Context) (err error) {
 	m.goRun(func() { m.serve(ln) })
 	m.goRun(func() { m.dispatch(bg) })
 	m.goRun(func() { m.timers.Run(bg, m.desk.Advance) })
+	m.goRun(func() { m.sweep(bg) })
 	for _, tier := range ticket.Tiers {
 		m.goRun(func() { m.work(bg, tier) })
 	}

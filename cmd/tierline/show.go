@@ -96,6 +96,8 @@ func eventLine(e wire.Event) string {
 		parts = append(parts, oneLine(e.From)+" → "+oneLine(e.To))
 	case "notified":
 		parts = append(parts, fmt.Sprintf("%s via %s (hand-off %d)", oneLine(e.To), oneLine(e.Channel), e.Notice))
+	case "resent":
+		parts = append(parts, fmt.Sprintf("hand-off %d to %s again", e.Notice, oneLine(e.To)))
 	case "assigned":
 		parts = append(parts, "to "+oneLine(e.Assignee))
 	case "occurred":

@@ -5,6 +5,7 @@ import (
 	"log/slog"
 
 	"github.com/aws/aws-lambda-go/events"
+	"github.com/awslabs/aws-lambda-go-api-proxy/core"
 	"github.com/awslabs/aws-lambda-go-api-proxy/httpadapter"
 
 	"github.com/tierline/tierline/shared/desk"
@@ -28,4 +29,15 @@ func newHandler(d *desk.Service, cfg *policy.Config, log *slog.Logger) (handler,
 		return nil, err
 	}
 	return httpadapter.NewV2(api).ProxyWithContext, nil
+}
+
+// apiRequest is API Gateway's id of the request a log line is about (the
+// $context.requestId of its access log), which the adapter keeps in the
+// request's context, and the client's address.
+func apiRequest(ctx context.Context) []slog.Attr {
+	gw, ok := core.GetAPIGatewayV2ContextFromContext(ctx)
+	if !ok || gw.RequestID == "" {
+		return nil
+	}
+	return []slog.Attr{slog.String("api_request_id", gw.RequestID), slog.String("source_ip", gw.HTTP.SourceIP)}
 }

@@ -26,7 +26,7 @@ func readConfig(env *boot.Env) (config, error) {
 }
 
 func main() {
-	log := boot.Logger()
+	log := boot.Logger(apiRequest)
 	cfg, err := readConfig(boot.Environ())
 	boot.Must(log, err)
 	aws, err := boot.AWS(context.Background())

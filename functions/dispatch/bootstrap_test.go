@@ -25,6 +25,7 @@ func TestBootstrap(t *testing.T) {
 		"QUEUE_URL_L2":              w.Queues[ticket.L2],
 		"QUEUE_URL_L3":              w.Queues[ticket.L3],
 		"STATE_MACHINE_ARN":         w.Machine,
+		"PARKING_QUEUE_URL":         w.Parking,
 		"AWS_ENDPOINT_URL_DYNAMODB": w.DynamoURL,
 		"AWS_ENDPOINT_URL_SQS":      w.Fauxqs,
 		"AWS_ENDPOINT_URL_SFN":      w.SFN.URL,
@@ -50,5 +51,10 @@ func TestBootstrap(t *testing.T) {
 	}
 	if got := w.running(); len(got) != 1 {
 		t.Fatalf("running executions %v, want TicketB's", got)
+	}
+	res = rt.InvokeJSON(t, lambdatest.Event(t, replayFile))
+	var replayed replayResult
+	if res.Error || json.Unmarshal(res.Body, &replayed) != nil || replayed.Replayed != 0 || replayed.More {
+		t.Fatalf("replay answer %s (error %v %s), want an empty parking queue replayed\n%s", res.Body, res.Error, res.ErrorType, p.Output())
 	}
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"log/slog"
 	"net/http"
@@ -39,6 +40,8 @@ type world struct {
 	Queues  map[ticket.Tier]string // queue URLs on fauxqs
 	SFN     *awstest.StepFunctions
 	Machine string
+	Parking string    // the parking queue's URL on fauxqs
+	Now     time.Time // dispatch's clock; the sample's records were written a minute or so before
 	d       *dispatcher
 }
 
@@ -48,20 +51,29 @@ func newWorld(t *testing.T) *world {
 		SFN: awstest.NewStepFunctions(t)}
 	w.SQS = awstest.SQSClient(w.Fauxqs, func(o *sqs.Options) { o.APIOptions = append(o.APIOptions, w.APIOptions()...) })
 	for _, tier := range ticket.Tiers {
-		u := w.Env["QUEUE_URL_"+tier.String()]
-		q, err := w.SQS.CreateQueue(ctx, &sqs.CreateQueueInput{QueueName: aws.String(u[strings.LastIndex(u, "/")+1:])})
-		if err != nil {
-			t.Fatal(err)
-		}
-		w.Queues[tier] = aws.ToString(q.QueueUrl)
+		w.Queues[tier] = w.queue(t, w.Env["QUEUE_URL_"+tier.String()])
 	}
+	w.Parking = w.queue(t, w.Env["PARKING_QUEUE_URL"])
 	arn := w.Env["STATE_MACHINE_ARN"]
 	w.Machine = w.SFN.StateMachine(arn[strings.LastIndex(arn, ":")+1:])
 	log := slog.New(slog.NewJSONHandler(io.Discard, nil))
-	w.d = &dispatcher{log: log, purge: w.Tickets.Purge, desk: &desk.Service{Store: w.Tickets, Log: log,
+	w.d = &dispatcher{log: log, purge: w.Tickets.Purge, parking: &parking{sqs: w.SQS, url: w.Parking}, desk: &desk.Service{Store: w.Tickets, Log: log,
 		Queue: sqsqueue.New(w.SQS, w.Queues),
 		Timer: sfntimer.New(w.SFN.Client(func(o *sfn.Options) { o.APIOptions = append(o.APIOptions, w.APIOptions()...) }), w.Machine)}}
+	w.Now = lambdatest.At.Add(2 * time.Minute)
+	w.d.now = func() time.Time { return w.Now }
 	return w
+}
+
+// queue creates on fauxqs the queue the template's URL u names and
+// returns its URL there.
+func (w *world) queue(t *testing.T, u string) string {
+	t.Helper()
+	q, err := w.SQS.CreateQueue(ctx, &sqs.CreateQueueInput{QueueName: aws.String(u[strings.LastIndex(u, "/")+1:])})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return aws.ToString(q.QueueUrl)
 }
 
 // sample writes the fixture's story into the table, as the sample batch
@@ -90,7 +102,7 @@ func (w *world) call(t *testing.T, ev events.DynamoDBEvent) []string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	out, err := lambda.NewHandler(w.d.handle).Invoke(ctx, payload)
+	out, err := lambda.NewHandler(w.d.invoke).Invoke(ctx, payload)
 	if err != nil {
 		t.Fatalf("handler error (Lambda would retry and bisect the batch): %v", err)
 	}
@@ -185,25 +197,10 @@ func TestReplayEvents(t *testing.T) {
 
 func str(v any) string { s, _ := v.(string); return s }
 
-// Ensure a record that cannot be dispatched is reported by its sequence
-// number, the first one only (Lambda retries from it), after the records
-// before it were dispatched.
+// Ensure a record that fails for a reason that may pass is reported by
+// its sequence number, the first one only (Lambda retries from it), after
+// the records before it were dispatched, and is not parked.
 func TestFailuresAreReportedByRecord(t *testing.T) {
-	t.Run("corrupt_image", func(t *testing.T) {
-		// Ensure a record whose image is not a ticket is reported, and the ones before it are dispatched.
-		w := newWorld(t)
-		ev := w.sample(t)
-		bad := ev.Records[2]
-		bad.Change.NewImage = map[string]events.DynamoDBAttributeValue{"pk": events.NewStringAttribute("T#" + lambdatest.TicketB),
-			"sk": events.NewStringAttribute("T"), "tier": events.NewStringAttribute("L9")}
-		ev.Records[2] = bad
-		if got := w.call(t, ev); len(got) != 1 || got[0] != bad.Change.SequenceNumber {
-			t.Fatalf("failed records %v, want only %s", got, bad.Change.SequenceNumber)
-		}
-		if got := w.queued(t, ticket.L2); len(got) != 1 || got[0] != lambdatest.TicketA+".2" {
-			t.Fatalf("L2 queue %v, want TicketA's hand-off from the record before the bad one", got)
-		}
-	})
 	t.Run("step_functions_down", func(t *testing.T) {
 		// Ensure a failing timer service fails the first record that needs it.
 		w := newWorld(t)
@@ -212,11 +209,15 @@ func TestFailuresAreReportedByRecord(t *testing.T) {
 		if got := w.call(t, ev); len(got) != 1 || got[0] != ev.Records[0].Change.SequenceNumber {
 			t.Fatalf("failed records %v, want the first, %s", got, ev.Records[0].Change.SequenceNumber)
 		}
+		if got := w.parked(t); len(got) != 0 {
+			t.Fatalf("parked %d records, want none: an outage is retried", len(got))
+		}
 	})
 }
 
 // Ensure the dispatch function's policies allow every AWS call the sample
-// batch makes, plus a hand-off to L3 (TicketB escalated), and nothing else.
+// batch makes, plus a hand-off to L3 (TicketB escalated), a record parked
+// and replayed, and nothing else.
 func TestPoliciesAllowCalls(t *testing.T) {
 	w := newWorld(t)
 	ev := w.sample(t)
@@ -235,6 +236,17 @@ func TestPoliciesAllowCalls(t *testing.T) {
 	}
 	if got := w.queued(t, ticket.L3); len(got) != 1 {
 		t.Fatalf("L3 queue %v, want TicketB's hand-off", got)
+	}
+	poisoned := ev.Records[0]
+	poisoned.Change.NewImage = map[string]events.DynamoDBAttributeValue{"pk": poisoned.Change.Keys["pk"], "sk": poisoned.Change.Keys["sk"]}
+	if got := w.call(t, events.DynamoDBEvent{Records: []events.DynamoDBEventRecord{poisoned}}); len(got) != 0 {
+		t.Fatalf("failed records %v, want the poisoned record parked", got)
+	}
+	if err := w.d.parking.park(ctx, ev.Records[1], errors.New("parked by the test")); err != nil {
+		t.Fatal(err)
+	}
+	if res := w.replay(t, replayRequest{}); res.Replayed != 1 || len(res.Failed) != 1 {
+		t.Fatalf("replay %+v, want the good record replayed and the poisoned one failing again", res)
 	}
 	lambdatest.CheckPolicies(t, "DispatchFunction", w.Calls.List())
 }

@@ -1,6 +1,8 @@
 // Command dispatch is the Lambda function on the tickets table's stream:
 // each stored change becomes hand-offs on the tier queues (SQS) and
-// escalation timers started or stopped (Step Functions). See handler.go.
+// escalation timers started or stopped (Step Functions). Records it cannot
+// process go to the parking queue, and invoked with {"replay": {}} it
+// feeds them back. See handler.go, park.go and replay.go.
 package main
 
 import (
@@ -24,10 +26,11 @@ type config struct {
 	table   string
 	queues  map[ticket.Tier]string // queue URL of each tier
 	machine string                 // the escalation state machine's ARN
+	parking string                 // the queue of records dispatch gave up on
 }
 
 func readConfig(env *boot.Env) (config, error) {
-	c := config{table: env.Need("TABLE_NAME"), machine: env.Need("STATE_MACHINE_ARN"), queues: map[ticket.Tier]string{
+	c := config{table: env.Need("TABLE_NAME"), machine: env.Need("STATE_MACHINE_ARN"), parking: env.Need("PARKING_QUEUE_URL"), queues: map[ticket.Tier]string{
 		ticket.L1: env.Need("QUEUE_URL_L1"), ticket.L2: env.Need("QUEUE_URL_L2"), ticket.L3: env.Need("QUEUE_URL_L3")}}
 	return c, env.Err()
 }
@@ -40,15 +43,17 @@ func main() {
 	boot.Must(log, err)
 
 	tickets := dynamo.New(dynamodb.NewFromConfig(aws), cfg.table)
+	queues := sqs.NewFromConfig(aws)
 	d := &dispatcher{
 		desk: &desk.Service{
 			Store: tickets,
-			Queue: sqsqueue.New(sqs.NewFromConfig(aws), cfg.queues),
+			Queue: sqsqueue.New(queues, cfg.queues),
 			Timer: sfntimer.New(sfn.NewFromConfig(aws), cfg.machine),
 			Log:   log,
 		},
-		purge: tickets.Purge,
-		log:   log,
+		purge:   tickets.Purge,
+		parking: &parking{sqs: queues, url: cfg.parking},
+		log:     log,
 	}
-	lambda.Start(d.handle)
+	lambda.Start(d.invoke)
 }

@@ -35,8 +35,9 @@ func (n *notifier) handle(ctx context.Context, ev events.SQSEvent) (events.SQSEv
 	var wg sync.WaitGroup
 	for _, m := range ev.Records {
 		wg.Go(func() {
-			if err := n.deliver(ctx, m); err != nil {
-				n.log.Warn("hand-off not delivered; it stays on its queue", "message", m.MessageId, "receive_count", m.Attributes["ApproximateReceiveCount"], "err", err)
+			if id, err := n.deliver(ctx, m); err != nil {
+				n.log.WarnContext(ctx, "hand-off not delivered; it stays on its queue", "ticket", id, "message", m.MessageId,
+					"receive_count", m.Attributes["ApproximateReceiveCount"], "err", err)
 				mu.Lock()
 				resp.BatchItemFailures = append(resp.BatchItemFailures, events.SQSBatchItemFailure{ItemIdentifier: m.MessageId})
 				mu.Unlock()
@@ -47,10 +48,12 @@ func (n *notifier) handle(ctx context.Context, ev events.SQSEvent) (events.SQSEv
 	return resp, nil
 }
 
-func (n *notifier) deliver(ctx context.Context, m events.SQSMessage) error {
+// deliver hands one message's notice to the desk; it returns the ticket
+// the notice is about, for the log, if the body names one.
+func (n *notifier) deliver(ctx context.Context, m events.SQSMessage) (ticketID string, err error) {
 	notice, err := sqsqueue.Decode(m.Body)
 	if err != nil {
-		return fmt.Errorf("message %s: %w", m.MessageId, err)
+		return "", fmt.Errorf("message %s: %w", m.MessageId, err)
 	}
-	return n.desk.Notify(ctx, notice)
+	return notice.TicketID, n.desk.Notify(ctx, notice)
 }

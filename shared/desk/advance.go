@@ -44,7 +44,7 @@ func (s *Service) Advance(ctx context.Context, w ticket.Wake) (next time.Time, d
 			return t.Repeat(d.Reason, d.Deadlines, now)
 		case policy.Exhausted:
 			if t.Exhaust(d.Reason, now) {
-				s.log().Warn("escalation exhausted", "ticket", t.ID, "tier", t.Tier.String(), "reason", d.Reason)
+				s.log().WarnContext(ctx, "escalation exhausted", "ticket", t.ID, "tier", t.Tier.String(), "reason", d.Reason)
 				return nil
 			}
 		}
@@ -54,7 +54,7 @@ func (s *Service) Advance(ctx context.Context, w ticket.Wake) (next time.Time, d
 		return time.Time{}, false, err
 	}
 	if d.Verdict == policy.Escalate {
-		s.log().Info("ticket escalated", "ticket", w.TicketID, "to", d.To.String(), "reason", d.Reason)
+		s.log().InfoContext(ctx, "ticket escalated", "ticket", w.TicketID, "to", d.To.String(), "reason", d.Reason)
 	}
 	return d.Next, d.Verdict == policy.Done || d.Verdict == policy.Exhausted, nil
 }

@@ -36,7 +36,7 @@ const recordTimeout = 5 * time.Second
 func (s *Service) Notify(ctx context.Context, n ticket.Notice) error {
 	t, err := s.Store.Get(ctx, n.TicketID)
 	if ticket.ErrorCode(err) == ticket.NotFound {
-		s.log().Warn("hand-off for a missing ticket dropped", "ticket", n.TicketID, "notice", n.Seq)
+		s.log().WarnContext(ctx, "hand-off for a missing ticket dropped", "ticket", n.TicketID, "notice", n.Seq)
 		return nil
 	}
 	if err != nil {
@@ -44,7 +44,7 @@ func (s *Service) Notify(ctx context.Context, n ticket.Notice) error {
 	}
 	h, ok := t.HandOff(n.Seq)
 	if !ok {
-		s.log().Warn("hand-off not on the timeline dropped", "ticket", n.TicketID, "notice", n.Seq)
+		s.log().WarnContext(ctx, "hand-off not on the timeline dropped", "ticket", n.TicketID, "notice", n.Seq)
 		return nil
 	}
 	pending := s.pending(t, h)
@@ -54,7 +54,7 @@ func (s *Service) Notify(ctx context.Context, n ticket.Notice) error {
 	case t.Status == ticket.StatusResolved:
 		return s.withhold(ctx, t, h, pending)
 	case t.Superseded(n.Seq):
-		s.log().Info("hand-off superseded by a later one to the same tier; not sent", "ticket", t.ID, "notice", n.Seq,
+		s.log().InfoContext(ctx, "hand-off superseded by a later one to the same tier; not sent", "ticket", t.ID, "notice", n.Seq,
 			"tier", h.Tier.String(), "latest_notice", t.Notices)
 		return nil
 	}
@@ -62,7 +62,7 @@ func (s *Service) Notify(ctx context.Context, n ticket.Notice) error {
 	delivered, errs := s.deliverAll(dctx, h, pending)
 	cancel()
 	if h.MovedOn != nil && len(delivered) > 0 {
-		s.log().Warn("late page: delivered after the ticket moved on to another tier", "ticket", t.ID, "notice", n.Seq,
+		s.log().WarnContext(ctx, "late page: delivered after the ticket moved on to another tier", "ticket", t.ID, "notice", n.Seq,
 			"tier", h.Tier.String(), "moved_on_to", h.MovedOn.To.String(), "channels", delivered, "after", s.now().Sub(h.At).String())
 	}
 	if err := s.record(ctx, n, delivered); err != nil {
@@ -135,7 +135,7 @@ func (s *Service) withhold(ctx context.Context, t *ticket.Ticket, h ticket.HandO
 	for i, ch := range pending {
 		names[i] = ch.Name
 	}
-	s.log().Info("hand-off not needed: the ticket was resolved before it was delivered", "ticket", t.ID, "notice", h.Seq,
+	s.log().InfoContext(ctx, "hand-off not needed: the ticket was resolved before it was delivered", "ticket", t.ID, "notice", h.Seq,
 		"tier", h.Tier.String(), "channels", names)
 	if t.Withheld(h.Seq) {
 		return nil

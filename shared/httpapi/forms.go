@@ -94,7 +94,7 @@ func (s *Server) submitForm(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if post.honeypot != "" {
-		s.log.Info("form: honeypot filled in; dropped", "form", f.Name, "remote", r.RemoteAddr)
+		s.log.InfoContext(r.Context(), "form: honeypot filled in; dropped", "form", f.Name, "remote", r.RemoteAddr)
 		id, err := ticket.NewID(time.Now(), rand.Reader)
 		if err != nil {
 			s.fail(w, r, err)

@@ -179,9 +179,9 @@ func (c *opsgenieCall) fail(err error) {
 	}
 	switch code {
 	case ticket.Internal:
-		c.s.log.Error("internal error", "method", c.r.Method, "path", c.r.URL.Path, "err", err)
+		c.s.log.ErrorContext(c.r.Context(), "internal error", "method", c.r.Method, "path", c.r.URL.Path, "err", err)
 	case ticket.Unavailable:
-		c.s.log.Warn("dependency unavailable", "method", c.r.Method, "path", c.r.URL.Path, "err", err)
+		c.s.log.WarnContext(c.r.Context(), "dependency unavailable", "method", c.r.Method, "path", c.r.URL.Path, "err", err)
 		c.w.Header().Set("Retry-After", retryAfter)
 	}
 	writeJSON(c.w, status, opsgenieAnswer{Message: ticket.ErrorMessage(err), Took: c.took(), RequestID: c.id})

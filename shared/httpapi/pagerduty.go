@@ -80,12 +80,12 @@ func (s *Server) pagerDutyFail(w http.ResponseWriter, r *http.Request, err error
 	code := ticket.ErrorCode(err)
 	switch code {
 	case ticket.Unavailable:
-		s.log.Warn("dependency unavailable", "method", r.Method, "path", r.URL.Path, "err", err)
+		s.log.WarnContext(r.Context(), "dependency unavailable", "method", r.Method, "path", r.URL.Path, "err", err)
 		w.Header().Set("Retry-After", retryAfter)
 		writeJSON(w, http.StatusServiceUnavailable, pagerDutyAnswer{Status: "unavailable",
 			Message: "Event not processed; retry later", Errors: []string{ticket.ErrorMessage(err)}})
 	case ticket.Internal:
-		s.log.Error("internal error", "method", r.Method, "path", r.URL.Path, "err", err)
+		s.log.ErrorContext(r.Context(), "internal error", "method", r.Method, "path", r.URL.Path, "err", err)
 		writeJSON(w, http.StatusInternalServerError, pagerDutyAnswer{Status: "internal error", Message: "Event not processed", Errors: []string{"internal error"}})
 	case ticket.Malformed:
 		writeJSON(w, http.StatusBadRequest, pagerDutyAnswer{Status: "Unrecognized object",

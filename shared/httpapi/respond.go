@@ -54,11 +54,15 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	if !ok {
 		code, status = ticket.Internal, http.StatusInternalServerError
 	}
+	attrs := []any{"method", r.Method, "path", r.URL.Path, "err", err}
+	if id := r.PathValue("id"); id != "" {
+		attrs = append(attrs, "ticket", id)
+	}
 	switch code {
 	case ticket.Internal:
-		s.log.Error("internal error", "method", r.Method, "path", r.URL.Path, "err", err)
+		s.log.ErrorContext(r.Context(), "internal error", attrs...)
 	case ticket.Unavailable:
-		s.log.Warn("dependency unavailable", "method", r.Method, "path", r.URL.Path, "err", err)
+		s.log.WarnContext(r.Context(), "dependency unavailable", attrs...)
 		w.Header().Set("Retry-After", retryAfter)
 	}
 	writeJSON(w, status, wire.Error{Error: wire.ErrorBody{Code: string(code), Message: ticket.ErrorMessage(err)}})

@@ -38,7 +38,7 @@ type Deliverer struct {
 func (d *Deliverer) Deliver(ctx context.Context, ch policy.Channel, h ticket.HandOff) error {
 	switch ch.Kind {
 	case "log":
-		d.log().Info("hand-off", "channel", ch.Name, "ticket", h.Ticket.ID, "tier", h.Tier.String(),
+		d.log().InfoContext(ctx, "hand-off", "channel", ch.Name, "ticket", h.Ticket.ID, "tier", h.Tier.String(),
 			"notice", h.Seq, "summary", Summary(h), "url", d.ticketURL(h.Ticket.ID))
 		return nil
 	case "webhook":

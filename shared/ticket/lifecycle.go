@@ -154,16 +154,8 @@ func (t *Ticket) Repeat(reason string, d Deadlines, now time.Time) error {
 // once per deadline (since the latest hand-off or acknowledgement), so a
 // late or duplicate timer adds nothing, and reports whether it recorded.
 func (t *Ticket) Exhaust(reason string, now time.Time) bool {
-	if t.Status == StatusResolved {
+	if t.Status == StatusResolved || t.exhausted() {
 		return false
-	}
-	for i := len(t.Timeline) - 1; i >= 0; i-- {
-		switch t.Timeline[i].Kind {
-		case EventExhausted:
-			return false
-		case EventCreated, EventEscalated, EventRepeated, EventReopened, EventAcknowledged:
-			i = 0
-		}
 	}
 	t.add(Event{At: now, Kind: EventExhausted, Actor: Tierline, From: t.Tier, Reason: reason})
 	return true

@@ -1,4 +1,4 @@
-// Package boot is what the four Lambda functions do at cold start, once:
+// Package boot is what the Lambda functions do at cold start, once:
 // read their environment in one place, load the AWS SDK config and the
 // tierline config with the secrets it names, and build the logger. A function's main calls it, builds
 // its clients and adapters, and hands one handler to lambda.Start; nothing
@@ -96,22 +96,6 @@ func Config(ctx context.Context, path string, store policy.SecretStore) (*policy
 		return nil, fmt.Errorf("tierline config %s: %w", path, err)
 	}
 	return cfg, nil
-}
-
-// Logger returns the JSON logger of a function, writing to stdout at the
-// level Lambda's ApplicationLogLevel sets (AWS_LAMBDA_LOG_LEVEL), so that
-// Lambda's log-level filtering and JSON log format both apply.
-func Logger() *slog.Logger {
-	level := slog.LevelInfo
-	switch strings.ToUpper(os.Getenv("AWS_LAMBDA_LOG_LEVEL")) {
-	case "TRACE", "DEBUG":
-		level = slog.LevelDebug
-	case "WARN":
-		level = slog.LevelWarn
-	case "ERROR", "FATAL":
-		level = slog.LevelError
-	}
-	return slog.New(slog.NewJSONHandler(os.Stdout, &slog.HandlerOptions{Level: level}))
 }
 
 // Must stops a cold start that failed: it logs err and exits, which Lambda

@@ -1,11 +1,16 @@
 package boot_test
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/aws/aws-lambda-go/lambdacontext"
 
 	"github.com/tierline/tierline/functions/internal/boot"
 )
@@ -44,5 +49,31 @@ func TestConfig(t *testing.T) {
 	}
 	if _, err := boot.Config(ctx, filepath.Join(root, "config", "ok.yaml"), nil); err != nil {
 		t.Fatalf("an absolute path: %v", err)
+	}
+}
+
+// Ensure a line logged with an invocation's context carries its request
+// id, through loggers derived with With, and none without one; and that
+// Lambda's log level filters.
+func TestLogger(t *testing.T) {
+	var out bytes.Buffer
+	extra := func(context.Context) []slog.Attr { return []slog.Attr{slog.String("api_request_id", "gw-1")} }
+	log := boot.NewLogger(&out, "WARN", extra).With("function", "dispatch")
+	inv := lambdacontext.NewContext(context.Background(), &lambdacontext.LambdaContext{AwsRequestID: "req-1"})
+	log.InfoContext(inv, "filtered out")
+	log.WarnContext(inv, "kept", "ticket", "0c7g2m4x9k3t1p")
+	log.Warn("no invocation")
+	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
+	if len(lines) != 2 {
+		t.Fatalf("%d lines, want 2 (INFO filtered at WARN):\n%s", len(lines), out.String())
+	}
+	var first, second map[string]any
+	json.Unmarshal([]byte(lines[0]), &first)
+	json.Unmarshal([]byte(lines[1]), &second)
+	if first["request_id"] != "req-1" || first["api_request_id"] != "gw-1" || first["function"] != "dispatch" || first["ticket"] != "0c7g2m4x9k3t1p" {
+		t.Fatalf("line %v, want the request ids, the logger's and the line's attributes", first)
+	}
+	if _, ok := second["request_id"]; ok || second["msg"] != "no invocation" {
+		t.Fatalf("line %v, want no request id outside an invocation", second)
 	}
 }

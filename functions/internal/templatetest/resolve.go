@@ -1,6 +1,7 @@
 package templatetest
 
 import (
+	"errors"
 	"fmt"
 	"regexp"
 	"sort"
@@ -64,6 +65,14 @@ var kinds = map[string]kind{
 	"AWS::CloudWatch::Alarm": {ref: same, attrs: map[string]func(string) string{
 		"Arn": func(n string) string { return arn("cloudwatch", "alarm:"+n) },
 	}},
+	"AWS::CloudWatch::Dashboard": {ref: same, attrs: map[string]func(string) string{}},
+	"AWS::ApiGatewayV2::DomainName": {ref: same, attrs: map[string]func(string) string{
+		"RegionalDomainName":   func(n string) string { return "d-" + apiID(n) + ".execute-api." + Region + "." + URLSuffix },
+		"RegionalHostedZoneId": func(string) string { return "Z1UJRXOUMOOFQ8" },
+	}},
+	"AWS::ApiGatewayV2::ApiMapping": {ref: same, attrs: map[string]func(string) string{}},
+	"AWS::Route53::RecordSet":       {ref: same, attrs: map[string]func(string) string{}},
+	"AWS::SNS::Subscription":        {ref: func(n string) string { return topicARN(n) + ":00000000-0000-0000-0000-000000000000" }, attrs: map[string]func(string) string{}},
 }
 
 func same(n string) string { return n }
@@ -81,9 +90,19 @@ var pseudo = map[string]string{
 }
 
 // Resolve evaluates v in the fake account: a string as is, Ref, GetAtt,
-// Sub and Join. A Ref or GetAtt to nothing, an attribute the resource type
-// does not have, or an intrinsic it does not know is an error.
+// Sub, Join and If (by the template's conditions). A Ref or GetAtt to
+// nothing or to a resource its condition leaves out, an attribute the
+// resource type does not have, or an intrinsic it does not know is an
+// error. A Ref to AWS::NoValue resolves to "".
 func (t *Template) Resolve(v any) (string, error) {
+	s, err := t.resolve(v)
+	if errors.Is(err, errNoValue) {
+		return "", nil
+	}
+	return s, err
+}
+
+func (t *Template) resolve(v any) (string, error) {
 	switch v := v.(type) {
 	case string:
 		return v, nil
@@ -114,6 +133,12 @@ func (t *Template) Resolve(v any) (string, error) {
 				return t.sub(arg)
 			case "Fn::Join":
 				return t.join(arg)
+			case "Fn::If":
+				branch, err := t.choose(arg)
+				if err != nil {
+					return "", err
+				}
+				return t.resolve(branch)
 			}
 			return "", fmt.Errorf("intrinsic %s is not supported by this checker", fn)
 		}
@@ -135,6 +160,9 @@ func (t *Template) ResolveList(v any) ([]string, error) {
 }
 
 func (t *Template) ref(name string) (string, error) {
+	if name == "AWS::NoValue" {
+		return "", errNoValue
+	}
 	if v, ok := pseudo[name]; ok {
 		return v, nil
 	}
@@ -149,6 +177,9 @@ func (t *Template) ref(name string) (string, error) {
 	if !ok {
 		return "", fmt.Errorf("!Ref %s: no parameter or resource of that name", name)
 	}
+	if err := t.created(r); err != nil {
+		return "", fmt.Errorf("!Ref %s: %w", name, err)
+	}
 	k, ok := kinds[r.Type]
 	if !ok {
 		return "", fmt.Errorf("!Ref %s: resource type %s is unknown to this checker", name, r.Type)
@@ -160,6 +191,9 @@ func (t *Template) getAtt(res, attr string) (string, error) {
 	r, ok := t.Resources[res]
 	if !ok {
 		return "", fmt.Errorf("GetAtt %s.%s: no resource %s", res, attr, res)
+	}
+	if err := t.created(r); err != nil {
+		return "", fmt.Errorf("GetAtt %s.%s: %w", res, attr, err)
 	}
 	k, ok := kinds[r.Type]
 	if !ok {
@@ -175,6 +209,21 @@ func (t *Template) getAtt(res, attr string) (string, error) {
 		return "", fmt.Errorf("GetAtt %s.%s: %s has no attribute %s (it has %s)", res, attr, r.Type, attr, strings.Join(known, ", "))
 	}
 	return f(PhysicalName(res)), nil
+}
+
+// created refuses a resource its condition leaves out of the stack.
+func (t *Template) created(r *Resource) error {
+	if r.Condition == "" {
+		return nil
+	}
+	ok, err := t.Condition(r.Condition)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return fmt.Errorf("resource %s is not created: its condition %s is false", r.ID, r.Condition)
+	}
+	return nil
 }
 
 var subVar = regexp.MustCompile(`\$\{([^}]*)\}`)
@@ -279,8 +328,31 @@ func (t *Template) CheckReferences() []string {
 	sort.Strings(ids)
 	for _, id := range ids {
 		r := t.Resources[id]
-		check(fmt.Sprintf("Resources.%s (line %d).Properties", id, r.Line), r.Properties)
+		created, err := t.Created(id)
+		if err != nil {
+			problems = append(problems, fmt.Sprintf("Resources.%s (line %d).Condition: %v", id, r.Line, err))
+			continue
+		}
+		if created {
+			check(fmt.Sprintf("Resources.%s (line %d).Properties", id, r.Line), r.Properties)
+		}
 	}
-	check("Outputs", t.Outputs)
+	names := make([]string, 0, len(t.Outputs))
+	for name := range t.Outputs {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		o := mapping(t.Outputs[name])
+		if cond, _ := o["Condition"].(string); cond != "" {
+			if ok, err := t.Condition(cond); err != nil || !ok {
+				if err != nil {
+					problems = append(problems, fmt.Sprintf("Outputs.%s.Condition: %v", name, err))
+				}
+				continue
+			}
+		}
+		check("Outputs."+name, o["Value"])
+	}
 	return problems
 }

@@ -24,6 +24,7 @@ import (
 type Template struct {
 	Name       string
 	Parameters map[string]map[string]any
+	Conditions map[string]any
 	Globals    map[string]any
 	Resources  map[string]*Resource
 	Outputs    map[string]any
@@ -31,11 +32,14 @@ type Template struct {
 
 // Resource is one entry of Resources.
 type Resource struct {
-	ID         string
-	Type       string
-	Properties map[string]any
-	Metadata   map[string]any
-	Line       int
+	ID        string
+	Type      string
+	Condition string // the condition that creates it; "" for always
+	// DeletionPolicy is what happens to it when the stack deletes it.
+	DeletionPolicy string
+	Properties     map[string]any
+	Metadata       map[string]any
+	Line           int
 }
 
 // Load reads and parses the template at path.
@@ -70,6 +74,7 @@ func Parse(name string, data []byte) (*Template, error) {
 	for id, p := range mapping(top["Parameters"]) {
 		t.Parameters[id] = mapping(p)
 	}
+	t.Conditions = mapping(top["Conditions"])
 	t.Globals = mapping(top["Globals"])
 	t.Outputs = mapping(top["Outputs"])
 	lines := resourceLines(doc.Content[0])
@@ -79,7 +84,9 @@ func Parse(name string, data []byte) (*Template, error) {
 		if typ == "" {
 			return nil, fmt.Errorf("%s:%d: resource %s has no Type", name, lines[id], id)
 		}
-		t.Resources[id] = &Resource{ID: id, Type: typ, Properties: mapping(m["Properties"]),
+		cond, _ := m["Condition"].(string)
+		del, _ := m["DeletionPolicy"].(string)
+		t.Resources[id] = &Resource{ID: id, Type: typ, Condition: cond, DeletionPolicy: del, Properties: mapping(m["Properties"]),
 			Metadata: mapping(m["Metadata"]), Line: lines[id]}
 	}
 	return t, nil

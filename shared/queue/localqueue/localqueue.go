@@ -33,8 +33,12 @@ CREATE TABLE IF NOT EXISTS queue_messages (
 CREATE INDEX IF NOT EXISTS queue_messages_ready ON queue_messages (tier, dead, visible_at);`
 
 const (
+	// insertMessage queues a notice once: while it is queued or in flight
+	// a second send is absorbed; a notice in the dead letters is brought
+	// back afresh, as SQS would take a new message.
 	insertMessage = `INSERT INTO queue_messages (key, tier, ticket_id, seq, visible_at, sent)
-		VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO NOTHING`
+		VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO UPDATE SET dead = 0, receives = 0,
+		visible_at = excluded.visible_at, sent = excluded.sent WHERE queue_messages.dead = 1`
 	// deadLetter moves messages received MaxReceives times, and due again,
 	// to the dead letters instead of delivering them once more.
 	deadLetter = `UPDATE queue_messages SET dead = 1 WHERE tier = ? AND dead = 0 AND visible_at <= ? AND receives >= ?`
@@ -89,7 +93,7 @@ func New(ctx context.Context, db *localdb.DB, opts Options) (*Queue, error) {
 }
 
 // Send adds notices to their tiers' queues. A notice already queued is not
-// queued twice.
+// queued twice; one in the dead letters is queued again.
 func (q *Queue) Send(ctx context.Context, notices ...ticket.Notice) error {
 	if len(notices) == 0 {
 		return nil

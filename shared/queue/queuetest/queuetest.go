@@ -33,7 +33,7 @@ func Run(t *testing.T, open func(t *testing.T) Harness) {
 		{"receive_wakes_on_send", testReceiveWaits},
 		{"receive_returns_empty_after_waiting", testReceiveEmpty},
 		{"undeleted_message_returns_after_visibility_timeout", testVisibility},
-		{"message_dead_letters_after_max_receives", testDeadLetter},
+		{"message_dead_letters_after_max_receives_and_comes_back_when_sent_again", testDeadLetter},
 		{"batches_over_ten_arrive_whole", testLargeBatch},
 	}
 	for _, tc := range tests {
@@ -197,6 +197,14 @@ func testDeadLetter(t *testing.T, h Harness) {
 	}
 	if len(dead) != 1 || dead[0] != n {
 		t.Fatalf("dead letters = %v, want [%v]", dead, n)
+	}
+	// A notice sent again after it went to the dead letters (the sweep
+	// resending a lost hand-off) is delivered afresh.
+	if err := h.Queue.Send(ctx, n); err != nil {
+		t.Fatal(err)
+	}
+	if got := receiveN(t, h, ticket.L2, 1, 5*time.Second); len(got) != 1 || got[0].Notice != n || got[0].Attempt != 1 {
+		t.Fatalf("after sending it again got %+v, want %v at Attempt 1", got, n)
 	}
 }
 

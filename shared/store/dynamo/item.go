@@ -76,7 +76,8 @@ func indexPK(tier ticket.Tier, status ticket.Status) string {
 }
 
 // headItem is a ticket's head item: every field but the timeline, the
-// number of events, its index keys and, once resolved, its expiry.
+// number of events, its index keys (ByTierStatus; Sweep while it awaits
+// something) and, once resolved, its expiry.
 func headItem(t *ticket.Ticket, expires time.Time) (item, error) {
 	it := headKey(t.ID)
 	it.str(attrGPK, indexPK(t.Tier, t.Status))
@@ -137,6 +138,7 @@ func headItem(t *ticket.Ticket, expires time.Time) (item, error) {
 	it.int(aRepeats, t.Repeats)
 	it.int(aNotices, t.Notices)
 	it.int(aClock, t.Clock)
+	it.sweep(t)
 	if !expires.IsZero() {
 		it.num(TTLAttribute, expires.Unix())
 	}

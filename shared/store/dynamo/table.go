@@ -32,8 +32,9 @@ var IndexAttributes = []string{aIntegration, aDedupKey, TTLAttribute}
 
 // TableInput is the table as the adapter needs it: string keys pk and sk,
 // the ByTierStatus index projecting the keys and IndexAttributes (List
-// fetches the tickets themselves), on-demand billing, encryption at rest,
-// and a stream of new and old images for dispatch. Tests create the table with it; the template
+// fetches the tickets themselves), the sparse Sweep index of keys only
+// (sweep.go), on-demand billing, encryption at rest, and a stream of new
+// and old images for dispatch. Tests create the table with it; the template
 // must declare the same (TTL on TTLAttribute and point-in-time recovery
 // are set there, as CreateTable cannot).
 func TableInput(table string) *dynamodb.CreateTableInput {
@@ -46,14 +47,19 @@ func TableInput(table string) *dynamodb.CreateTableInput {
 			{AttributeName: aws.String(rng), KeyType: types.KeyTypeRange},
 		}
 	}
+	number := types.AttributeDefinition{AttributeName: aws.String(attrSweepAt), AttributeType: types.ScalarAttributeTypeN}
 	return &dynamodb.CreateTableInput{
 		TableName:            aws.String(table),
-		AttributeDefinitions: []types.AttributeDefinition{str(attrPK), str(attrSK), str(attrGPK), str(attrGSK)},
+		AttributeDefinitions: []types.AttributeDefinition{str(attrPK), str(attrSK), str(attrGPK), str(attrGSK), str(attrSweepPK), number},
 		KeySchema:            key(attrPK, attrSK),
 		GlobalSecondaryIndexes: []types.GlobalSecondaryIndex{{
 			IndexName:  aws.String(IndexByTierStatus),
 			KeySchema:  key(attrGPK, attrGSK),
 			Projection: &types.Projection{ProjectionType: types.ProjectionTypeInclude, NonKeyAttributes: IndexAttributes},
+		}, {
+			IndexName:  aws.String(IndexSweep),
+			KeySchema:  key(attrSweepPK, attrSweepAt),
+			Projection: &types.Projection{ProjectionType: types.ProjectionTypeKeysOnly},
 		}},
 		BillingMode:      types.BillingModePayPerRequest,
 		SSESpecification: &types.SSESpecification{Enabled: aws.Bool(true)},

@@ -1,0 +1,63 @@
+// Command sweep is the scheduled Lambda function that repairs what the
+// stream, the tier queues or the escalation timers lost: every few minutes
+// it runs the late escalation steps and resends the hand-offs nobody
+// received. See handler.go.
+package main
+
+import (
+	"context"
+
+	"github.com/aws/aws-lambda-go/lambda"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/sfn"
+	"github.com/aws/aws-sdk-go-v2/service/sqs"
+
+	"github.com/tierline/tierline/functions/internal/boot"
+	"github.com/tierline/tierline/shared/desk"
+	"github.com/tierline/tierline/shared/policy/awssecrets"
+	"github.com/tierline/tierline/shared/queue/sqsqueue"
+	"github.com/tierline/tierline/shared/store/dynamo"
+	"github.com/tierline/tierline/shared/ticket"
+	"github.com/tierline/tierline/shared/timer/sfntimer"
+)
+
+// config is the function's environment (template.yaml sets it).
+type config struct {
+	table   string
+	config  string                 // the tierline config, in the bundle
+	queues  map[ticket.Tier]string // queue URL of each tier
+	machine string                 // the escalation state machine's ARN
+	stage   string                 // the stack's Stage, the metrics' dimension
+}
+
+func readConfig(env *boot.Env) (config, error) {
+	c := config{table: env.Need("TABLE_NAME"), config: env.Need("TIERLINE_CONFIG"), machine: env.Need("STATE_MACHINE_ARN"),
+		stage: env.Need("TIERLINE_STAGE"), queues: map[ticket.Tier]string{
+			ticket.L1: env.Need("QUEUE_URL_L1"), ticket.L2: env.Need("QUEUE_URL_L2"), ticket.L3: env.Need("QUEUE_URL_L3")}}
+	return c, env.Err()
+}
+
+func main() {
+	log := boot.Logger()
+	cfg, err := readConfig(boot.Environ())
+	boot.Must(log, err)
+	aws, err := boot.AWS(context.Background())
+	boot.Must(log, err)
+	policy, err := boot.Config(context.Background(), cfg.config, awssecrets.NewFromConfig(aws))
+	boot.Must(log, err)
+
+	tickets := dynamo.New(dynamodb.NewFromConfig(aws), cfg.table)
+	s := &sweeper{
+		desk: &desk.Service{
+			Store:  tickets,
+			Config: policy,
+			Queue:  sqsqueue.New(sqs.NewFromConfig(aws), cfg.queues),
+			Timer:  sfntimer.New(sfn.NewFromConfig(aws), cfg.machine),
+			Log:    log,
+		},
+		suspects: tickets.Suspects,
+		stage:    cfg.stage,
+		log:      log,
+	}
+	lambda.Start(s.handle)
+}

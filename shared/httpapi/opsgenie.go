@@ -68,7 +68,7 @@ func (s *Server) opsgenieCreate(w http.ResponseWriter, r *http.Request) {
 		c.fail(err)
 		return
 	}
-	c.ingest(signals[0], body)
+	c.ingest(signals[0])
 }
 
 // opsgenieAction is POST /v2/alerts/{identifier}/close, /acknowledge and
@@ -104,9 +104,9 @@ func (s *Server) opsgenieAction(w http.ResponseWriter, r *http.Request) {
 			c.accepted() // an update with nothing to set
 			return
 		}
-		c.ingest(sig, body)
+		c.ingest(sig)
 	case "id", "":
-		c.byID(ident, sig, body)
+		c.byID(ident, sig)
 	default:
 		c.fail(ticket.Errorf(ticket.Invalid, "identifierType %.20q: tierline reads alias, or id (a ticket id)", kind))
 	}
@@ -114,7 +114,7 @@ func (s *Server) opsgenieAction(w http.ResponseWriter, r *http.Request) {
 
 // byID acts on the ticket named by its id. The id of another integration's
 // ticket is answered as not found.
-func (c *opsgenieCall) byID(id string, sig ticket.Signal, body []byte) {
+func (c *opsgenieCall) byID(id string, sig ticket.Signal) {
 	ctx, d, who := c.r.Context(), c.s.desk, c.in.Name
 	t, err := d.Get(ctx, id)
 	if err == nil && t.Integration != who {
@@ -136,7 +136,7 @@ func (c *opsgenieCall) byID(id string, sig ticket.Signal, body []byte) {
 	case ticket.Update:
 		if t.Status != ticket.StatusResolved {
 			sig.DedupKey = t.DedupKey
-			c.ingest(sig, body)
+			c.ingest(sig)
 			return
 		}
 	}
@@ -150,11 +150,9 @@ func (c *opsgenieCall) byID(id string, sig ticket.Signal, body []byte) {
 	c.accepted()
 }
 
-// ingest applies sig, keyed by alias, as a delivery identified by the
-// request's bytes (a client's retry sends them again).
-func (c *opsgenieCall) ingest(sig ticket.Signal, body []byte) {
+// ingest applies sig, keyed by alias.
+func (c *opsgenieCall) ingest(sig ticket.Signal) {
 	r := c.r
-	sig.DeliveryID, sig.DeliveryDigest = intake.Digest(r.Method, r.URL.Path, r.URL.RawQuery, string(body)), true
 	if _, err := c.s.desk.Ingest(r.Context(), c.in.Name, sig); err != nil {
 		c.fail(err)
 		return

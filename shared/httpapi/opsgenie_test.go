@@ -57,15 +57,16 @@ func timelineOf(tk wire.Ticket) (kinds, notes []string) {
 }
 
 // Ensure an alert's life through the Alert API, by alias as Alertmanager
-// and Grafana address it: created with its note, a client's retry counted
-// once, acknowledged, noted, revised, closed with its note.
+// and Grafana address it: created with its note, the same create again
+// counted (Opsgenie counts it too), acknowledged, noted, revised, closed
+// with its note.
 func TestOpsgenie_byAlias(t *testing.T) {
 	t.Parallel()
 	a := MustOpenSenders(t)
 	create := intaketest.Event(t, "opsgenie/create.json")
 	const alias = "/v2/alerts/vpn-gw-fra-2-hq/"
 	MustOpsgenie(t, a.API, "POST", "/v2/alerts", create)
-	MustOpsgenie(t, a.API, "POST", "/v2/alerts", create) // the client's retry
+	MustOpsgenie(t, a.API, "POST", "/v2/alerts", create) // byte for byte the same: a repeat
 	MustOpsgenie(t, a.API, "POST", alias+"acknowledge?identifierType=alias", intaketest.Event(t, "opsgenie/acknowledge.json"))
 	MustOpsgenie(t, a.API, "POST", alias+"notes?identifierType=alias", intaketest.Event(t, "opsgenie/note.json"))
 	MustOpsgenie(t, a.API, "PUT", alias+"message?identifierType=alias", []byte(`{"message": "VPN gateway gw-fra-2 tunnels to HQ and DR down"}`))
@@ -77,7 +78,7 @@ func TestOpsgenie_byAlias(t *testing.T) {
 		t.Fatalf("%d tickets, want 1", len(list))
 	}
 	tk := a.MustGet(t, list[0].ID)
-	if tk.Integration != "netwatch" || tk.DedupKey != "vpn-gw-fra-2-hq" || tk.Occurrences != 1 || tk.Priority != "P2" ||
+	if tk.Integration != "netwatch" || tk.DedupKey != "vpn-gw-fra-2-hq" || tk.Occurrences != 2 || tk.Priority != "P2" ||
 		tk.Title != "VPN gateway gw-fra-2 tunnels to HQ and DR down" || tk.Status != "resolved" || tk.Resolution != "tunnel re-established" ||
 		tk.Description != "IPsec SA renegotiation failing since 02:10 UTC; 40 remote users affected." || tk.Labels["site"] != "fra" {
 		t.Errorf("ticket %+v", tk)

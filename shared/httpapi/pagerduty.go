@@ -60,8 +60,6 @@ func (s *Server) pagerDuty(w http.ResponseWriter, r *http.Request, parse func([]
 	}
 	sig := e.Signal
 	if sig.Action != "" {
-		// A client retries a request it got no answer for with the same bytes.
-		sig.DeliveryID, sig.DeliveryDigest = intake.Digest(r.URL.Path, string(body)), true
 		if _, err := s.desk.Ingest(r.Context(), in.Name, sig); err != nil {
 			s.pagerDutyFail(w, r, err)
 			return

@@ -47,9 +47,10 @@ func AssertPagerDutyError(tb testing.TB, resp Response, status int, short, msg s
 	}
 }
 
-// Ensure an alert's life through the Events API v2: trigger, a client's
-// retry counted once, a new trigger counted, acknowledge, a change event
-// noted, resolve; each answered 202 as PagerDuty answers.
+// Ensure an alert's life through the Events API v2: trigger, the same
+// trigger again counted (monitors re-fire identical events, and PagerDuty
+// counts them), a new trigger counted, acknowledge, a change event noted,
+// resolve; each answered 202 as PagerDuty answers.
 func TestPagerDuty_lifecycle(t *testing.T) {
 	t.Parallel()
 	a := MustOpenSenders(t)
@@ -57,7 +58,7 @@ func TestPagerDuty_lifecycle(t *testing.T) {
 	trigger := intaketest.Event(t, "pagerduty/trigger.json")
 	MustPagerDuty(t, a.API, "/v2/enqueue", trigger, key)
 	a.Clock.Add(10 * time.Second)
-	MustPagerDuty(t, a.API, "/v2/enqueue", trigger, key) // the client's retry
+	MustPagerDuty(t, a.API, "/v2/enqueue", trigger, key) // byte for byte the same: a repeat
 	again := strings.Replace(string(trigger), "toner below 5%", "toner below 3%", 1)
 	MustPagerDuty(t, a.API, "/v2/enqueue", []byte(again), key)
 	MustPagerDuty(t, a.API, "/v2/enqueue", intaketest.Event(t, "pagerduty/acknowledge.json"), key)
@@ -69,7 +70,7 @@ func TestPagerDuty_lifecycle(t *testing.T) {
 		t.Fatalf("%d tickets, want 1", len(list))
 	}
 	tk := a.MustGet(t, list[0].ID)
-	if tk.Integration != "printers" || tk.DedupKey != key || tk.Occurrences != 2 || tk.Status != "resolved" ||
+	if tk.Integration != "printers" || tk.DedupKey != key || tk.Occurrences != 3 || tk.Status != "resolved" ||
 		tk.Title != "Printer lab-printer-12 toner below 5%" || tk.Source != "lab-printer-12.print.acme.test" || tk.Priority != "P3" ||
 		tk.Labels["component"] != "toner" || tk.Details["model"] != "LX-9000" || len(tk.Links) != 3 {
 		t.Errorf("ticket %+v", tk)

@@ -11,11 +11,14 @@ import (
 	"github.com/tierline/tierline/shared/wire"
 )
 
-var uuid = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$`)
+// requestIDs are the request ids of accepted requests: a signed record of
+// what the request did, in base64url (see GET /v2/alerts/requests/{id}).
+var requestIDs = regexp.MustCompile(`^[A-Za-z0-9_-]{36,}$`)
 
 // MustOpsgenie sends an Opsgenie request and checks the 202 answer:
-// exactly result, took and requestId, the id also in X-Request-ID.
-func MustOpsgenie(tb testing.TB, a *API, method, path string, body []byte) {
+// exactly result, took and requestId, the id also in X-Request-ID, and the
+// headers Opsgenie's SDKs read. It returns the request id.
+func MustOpsgenie(tb testing.TB, a *API, method, path string, body []byte) string {
 	tb.Helper()
 	resp := a.Post(tb, method, path, genie(genieKey), body)
 	var got map[string]any
@@ -26,9 +29,14 @@ func MustOpsgenie(tb testing.TB, a *API, method, path string, body []byte) {
 	if _, ok := got["took"].(float64); !ok {
 		tb.Errorf("took=%v, want seconds as a number", got["took"])
 	}
-	if id, _ := got["requestId"].(string); !uuid.MatchString(id) || resp.Header.Get("X-Request-ID") != id {
-		tb.Errorf("requestId=%v X-Request-ID=%q, want one UUID", got["requestId"], resp.Header.Get("X-Request-ID"))
+	id, _ := got["requestId"].(string)
+	if !requestIDs.MatchString(id) || resp.Header.Get("X-Request-ID") != id {
+		tb.Errorf("requestId=%v X-Request-ID=%q, want one request id", got["requestId"], resp.Header.Get("X-Request-ID"))
 	}
+	if resp.Header.Get("X-Response-Time") == "" || resp.Header.Get("X-RateLimit-State") != "OK" {
+		tb.Errorf("headers %v, want X-Response-Time and X-RateLimit-State: OK", resp.Header)
+	}
+	return id
 }
 
 // AssertOpsgenieError checks Opsgenie's error shape {message, took,
@@ -153,7 +161,9 @@ func TestOpsgenie_refused(t *testing.T) {
 			status: 422, msg: "P1, P2"},
 		{name: "not_json", method: "POST", path: "/v2/alerts", headers: genie(genieKey), body: []byte(`{"message": `),
 			status: 400, msg: "not valid JSON"},
-		{name: "tiny_id", method: "POST", path: "/v2/alerts/42/close?identifierType=tiny", headers: genie(genieKey),
+		{name: "tiny_id_of_opsgenie", method: "POST", path: "/v2/alerts/42/close?identifierType=tiny", headers: genie(genieKey),
+			status: 404, msg: "not found"},
+		{name: "unknown_identifier_type", method: "POST", path: "/v2/alerts/42/close?identifierType=name", headers: genie(genieKey),
 			status: 422, msg: "alias, or id"},
 		{name: "unknown_id", method: "POST", path: "/v2/alerts/0c7g2m4x9k3t1p/close", headers: genie(genieKey),
 			status: 404, msg: "not found"},
@@ -178,10 +188,10 @@ func TestOpsgenie_refused(t *testing.T) {
 		})
 	}
 	a.AssertUnchanged(t, before)
-	// Ensure a method the path has no route for is answered 405 with both methods allowed.
+	// Ensure a method the path has no route for is answered 405 with the methods allowed.
 	resp = a.Post(t, "DELETE", "/v2/alerts/a/close", genie(genieKey), nil)
-	if resp.Status != http.StatusMethodNotAllowed || resp.Header.Get("Allow") != "POST, PUT" {
-		t.Errorf("DELETE: %d Allow=%q, want 405 POST, PUT", resp.Status, resp.Header.Get("Allow"))
+	if resp.Status != http.StatusMethodNotAllowed || resp.Header.Get("Allow") != "POST, PUT, GET, HEAD" {
+		t.Errorf("DELETE: %d Allow=%q, want 405 POST, PUT, GET, HEAD", resp.Status, resp.Header.Get("Allow"))
 	}
 }
 

@@ -103,8 +103,10 @@ func (s *Server) routes() {
 	s.handle("POST /v2/enqueue", s.enqueue)
 	s.handle("POST /v2/change/enqueue", s.changeEnqueue)
 	s.handle("POST /v2/alerts", s.opsgenieCreate)
+	s.handle("GET /v2/alerts/{identifier}", s.opsgenieGet)
 	s.handle("POST /v2/alerts/{identifier}/{action}", s.opsgenieAction)
 	s.handle("PUT /v2/alerts/{identifier}/{action}", s.opsgenieAction)
+	s.handle("GET /v2/alerts/{identifier}/{action}", s.opsgenieRead) // requests/{requestId}
 	s.formRoutes()
 	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, errorf(http.StatusNotFound, "not_found", "no route %s %s", r.Method, r.URL.Path))

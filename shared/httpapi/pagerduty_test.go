@@ -30,20 +30,29 @@ func MustPagerDuty(tb testing.TB, a *API, path string, body []byte, dedupKey str
 	}
 }
 
-// AssertPagerDutyError checks PagerDuty's error shape: 400 with a status,
-// a message and errors that say msg.
+// AssertPagerDutyError checks PagerDuty's error shape: the status, a
+// status word, a message and errors that say msg, and the same in the
+// REST error object {message, code, errors}.
 func AssertPagerDutyError(tb testing.TB, resp Response, status int, short, msg string) {
 	tb.Helper()
 	var got struct {
 		Status  string   `json:"status"`
 		Message string   `json:"message"`
 		Errors  []string `json:"errors"`
+		Error   struct {
+			Message string   `json:"message"`
+			Code    int      `json:"code"`
+			Errors  []string `json:"errors"`
+		} `json:"error"`
 	}
 	if err := json.Unmarshal(resp.Body, &got); err != nil {
 		tb.Fatalf("body %s: %v", resp.Body, err)
 	}
 	if resp.Status != status || got.Status != short || got.Message == "" || len(got.Errors) != 1 || !strings.Contains(got.Errors[0], msg) {
 		tb.Errorf("answer %d %s, want %d status %q and an error saying %q", resp.Status, resp.Body, status, short, msg)
+	}
+	if got.Error.Message != got.Message || got.Error.Code == 0 || !reflect.DeepEqual(got.Error.Errors, got.Errors) {
+		tb.Errorf("error object %+v, want the message and errors again with a code", got.Error)
 	}
 }
 

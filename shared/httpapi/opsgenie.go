@@ -230,8 +230,10 @@ func (c *opsgenieCall) fail(err error) {
 	c.write(status, opsgenieAnswer{Message: ticket.ErrorMessage(err)})
 }
 
+// took is the seconds the call took, at least a microsecond: the SDK takes
+// a zero as "not set".
 func (c *opsgenieCall) took() float64 {
-	return float64(time.Since(c.start).Microseconds()) / 1e6
+	return float64(max(time.Since(c.start).Microseconds(), 1)) / 1e6
 }
 
 // requestID returns a random (version 4) UUID, as Opsgenie's requestId is.

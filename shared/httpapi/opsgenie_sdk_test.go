@@ -186,10 +186,14 @@ func TestOpsgenieSDK_refused(t *testing.T) {
 	apiError(t, err, http.StatusNotFound, "Alert does not exist")
 	_, err = other.GetRequestStatus(ctx, &alert.GetRequestStatusRequest{RequestId: res.RequestId})
 	apiError(t, err, http.StatusNotFound, "not found")
-	// Ensure a request id altered in one character, or made up, is not found.
+	// Ensure a request id altered in one character, spelled otherwise (the
+	// last character's spare bits), or made up, is not found.
 	forged := []byte(res.RequestId)
 	forged[5] ^= 1
-	for _, rid := range []string{string(forged), "70413a06-38d6-4c85-92b8-5ebc900d42e2"} {
+	const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+	n := len(res.RequestId) - 1
+	respelled := res.RequestId[:n] + string(alphabet[strings.IndexByte(alphabet, res.RequestId[n])^1])
+	for _, rid := range []string{string(forged), respelled, "70413a06-38d6-4c85-92b8-5ebc900d42e2"} {
 		_, err = og.GetRequestStatus(ctx, &alert.GetRequestStatusRequest{RequestId: rid})
 		apiError(t, err, http.StatusNotFound, "not found")
 	}

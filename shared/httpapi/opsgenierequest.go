@@ -73,6 +73,9 @@ func (q opsgenieRequest) status() (string, bool) {
 	case outcomeCounted:
 		return "Alert already exists: counted as another occurrence", true
 	case outcomeAlready:
+		if v.already == "" {
+			return "Nothing to do", true
+		}
 		return v.already, true
 	case outcomeNothing:
 		return "Nothing to update: the request sets no text", true

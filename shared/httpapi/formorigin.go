@@ -59,13 +59,34 @@ func originRefused(f policy.Form, origin string) error {
 // Gateway on Lambda) stands in for it.
 func (s *Server) ownOrigin(r *http.Request, origin string) bool {
 	if s.config.BaseURL != "" {
-		return origin == originOf(s.config.BaseURL)
+		base := originOf(s.config.BaseURL)
+		return origin == base || sameLoopback(origin, base)
 	}
 	if !s.trustHost {
 		return false
 	}
 	u, err := url.Parse(origin)
 	return err == nil && u.Host != "" && strings.EqualFold(u.Host, r.Host) && u.Scheme == schemeOf(r)
+}
+
+// sameLoopback reports whether origins a and b are this machine's
+// loopback address under two of its names (localhost, 127.0.0.1, [::1]),
+// with the same scheme and port: tierline serve on 127.0.0.1 is also
+// opened as localhost. No other machine can serve a page from them, and
+// a name rebound to loopback is none of them.
+func sameLoopback(a, b string) bool {
+	ua, errA := url.Parse(a)
+	ub, errB := url.Parse(b)
+	return errA == nil && errB == nil && ua.Scheme == ub.Scheme && ua.Port() == ub.Port() &&
+		loopbackName(ua.Hostname()) && loopbackName(ub.Hostname())
+}
+
+func loopbackName(host string) bool {
+	switch host {
+	case "localhost", "127.0.0.1", "::1":
+		return true
+	}
+	return false
 }
 
 // originOf returns the scheme://host[:port] of an absolute URL.

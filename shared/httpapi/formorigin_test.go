@@ -60,6 +60,11 @@ func TestFormSubmit_ownOrigin(t *testing.T) {
 		// Ensure tierline serve's own page may post, and a rebound name may not.
 		{name: "served_own_page", api: served, origin: "self", filed: true},
 		{name: "served_rebound_host", api: served, origin: "http://evil.example:8080", host: "evil.example:8080"},
+		// Ensure the loopback address is its own under its other names, and only on its port.
+		{name: "served_as_localhost", api: served, origin: "localhost", filed: true},
+		{name: "served_as_ipv6_loopback", api: served, origin: "[::1]", filed: true},
+		{name: "localhost_other_port", api: served, origin: "http://localhost:1"},
+		{name: "localhost_https", api: served, origin: "https://localhost"},
 		// Ensure that without a base URL only the form's origins and clients without Origin may post.
 		{name: "no_base_own_host", api: noBase, origin: "self"},
 		{name: "no_base_rebound_host", api: noBase, origin: "http://evil.example", host: "evil.example"},
@@ -69,8 +74,11 @@ func TestFormSubmit_ownOrigin(t *testing.T) {
 	for i, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			origin := tt.origin
-			if origin == "self" {
+			switch origin {
+			case "self":
 				origin = tt.api.URL
+			case "localhost", "[::1]":
+				origin = strings.Replace(tt.api.URL, "127.0.0.1", origin, 1)
 			}
 			resp := postFrom(t, tt.api, origin, tt.host, "OWNORIGIN000000000"+string(rune('a'+i)))
 			if tt.filed {

@@ -19,11 +19,13 @@ type DuplicateMember struct {
 	As, Also string // the two spellings sent, when they differ only in case
 }
 
+// Error says which member, cut to a readable length: the names are the
+// sender's.
 func (d *DuplicateMember) Error() string {
 	if d.As != d.Also {
-		return fmt.Sprintf("the member %q is sent twice, as %q and %q: send each member once", d.Path, d.As, d.Also)
+		return fmt.Sprintf("the member %.200q is sent twice, as %.100q and %.100q: send each member once", d.Path, d.As, d.Also)
 	}
-	return fmt.Sprintf("the member %q is sent twice: send each member once", d.Path)
+	return fmt.Sprintf("the member %.200q is sent twice: send each member once", d.Path)
 }
 
 // CheckMembers refuses a JSON body in which an object has a member twice,

@@ -23,6 +23,10 @@ import (
 // Go SDK, pointed at tierline. The SDK takes a host, not a URL, and
 // speaks https to a host with "api" in its name, plain http to any other
 // (its own comment says: for tests); these tests serve tierline both ways.
+//
+// They do not run in parallel: the SDK writes a package variable
+// (client.UserAgentHeader) whenever a client is made, and reads it in
+// every request, so two tests using it at once race.
 
 // opsgenieSDK returns the SDK's alert client for key at host, over hc.
 func opsgenieSDK(tb testing.TB, host, key string, hc *http.Client) *alert.Client {
@@ -69,7 +73,6 @@ func apiError(tb testing.TB, err error, status int, msg string) {
 // counted (and the count visible), the request status of each call,
 // the alert by id and by alias, acknowledge, a note, close.
 func TestOpsgenieSDK_lifecycle(t *testing.T) {
-	t.Parallel()
 	a := MustOpenSenders(t)
 	og := opsgenieHTTP(t, a.API, genieKey)
 	ctx := context.Background()
@@ -161,7 +164,6 @@ func TestOpsgenieSDK_lifecycle(t *testing.T) {
 // in Opsgenie's error shape, and another integration's alerts and
 // requests are not found.
 func TestOpsgenieSDK_refused(t *testing.T) {
-	t.Parallel()
 	a := MustOpenSenders(t)
 	og, other := opsgenieHTTP(t, a.API, genieKey), opsgenieHTTP(t, a.API, otherGenieKey)
 	ctx := context.Background()
@@ -204,7 +206,6 @@ func TestOpsgenieSDK_refused(t *testing.T) {
 // host has "api" in its name (tierline's API Gateway host does), with a
 // client that trusts tierline's certificate, as the SDK's config allows.
 func TestOpsgenieSDK_tls(t *testing.T) {
-	t.Parallel()
 	a := MustOpenSenders(t)
 	ts := httptest.NewTLSServer(a.Handler)
 	t.Cleanup(ts.Close)

@@ -14,6 +14,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/tierline/tierline/functions/internal/lambdatest"
 	"github.com/tierline/tierline/functions/internal/templatetest"
 	"github.com/tierline/tierline/shared/policy"
 )
@@ -163,14 +164,66 @@ func (c checker) alarmed(namespace, metric, dimension string, value any) bool {
 	return false
 }
 
-// config checks that the config the template deploys by default loads.
+// config checks the configs the build bundles: each is valid as far as
+// it can be without reading its secrets, and each secret the default one
+// names is one every function that loads it may read.
 func (c checker) config() []string {
 	name, _ := c.tpl.Parameters["ConfigFile"]["Default"].(string)
 	if name == "" {
 		return []string{"parameter ConfigFile has no default"}
 	}
-	if _, err := policy.Load(filepath.Join(c.root, "infra", "config", name)); err != nil {
-		return []string{fmt.Sprintf("the default config infra/config/%s does not load: %v", name, err)}
+	files, err := filepath.Glob(filepath.Join(c.root, "infra", "config", "*.yaml"))
+	if err != nil {
+		return []string{err.Error()}
 	}
-	return nil
+	var out []string
+	found := false
+	for _, path := range files {
+		base := filepath.Base(path)
+		data, err := os.ReadFile(path)
+		if err != nil {
+			out = append(out, err.Error())
+			continue
+		}
+		refs, err := policy.Check(base, data)
+		switch {
+		case err != nil && base == name:
+			out = append(out, fmt.Sprintf("the default config infra/config/%s does not load: %v", name, err))
+		case err != nil:
+			out = append(out, fmt.Sprintf("infra/config/%s, which the build bundles, does not load: %v", base, err))
+		case base == name:
+			out = append(out, c.secretsReadable(base, refs)...)
+		}
+		found = found || base == name
+	}
+	if !found {
+		out = append(out, fmt.Sprintf("the default config infra/config/%s does not load: there is no such file", name))
+	}
+	return out
+}
+
+// secretsReadable checks that every function that loads the config may
+// read each secret it names, as boot does at cold start.
+func (c checker) secretsReadable(file string, refs []policy.SecretRef) []string {
+	var out []string
+	for _, id := range c.tpl.Functions() {
+		f, err := c.tpl.Function(id)
+		if err != nil || f.Environment["TIERLINE_CONFIG"] == nil {
+			continue
+		}
+		stmts, err := c.tpl.Statements(id)
+		if err != nil {
+			out = append(out, err.Error())
+			continue
+		}
+		for _, r := range refs {
+			for _, call := range lambdatest.SecretCalls([]policy.SecretRef{r}) {
+				if !slices.ContainsFunc(stmts, func(s templatetest.Statement) bool { return s.AllowsVia(call.Action, call.Resource, call.Via) }) {
+					out = append(out, fmt.Sprintf("infra/config/%s names %s, which %s may not read (%s); keep the config's secrets under the stack's path (parameters SecretsPrefix and Stage)",
+						file, r, id, call))
+				}
+			}
+		}
+	}
+	return out
 }

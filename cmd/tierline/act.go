@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"io"
 	"strings"
@@ -12,11 +11,11 @@ import (
 
 // actCommand acts on a ticket: ack, resolve, escalate, note, assign, reopen.
 func actCommand(ctx context.Context, cmd string, args []string, stdout io.Writer) error {
-	fs := flag.NewFlagSet(cmd, flag.ContinueOnError)
+	fs := newFlags(cmd)
 	var cf clientFlags
 	cf.register(fs)
 	note := fs.String("note", "", "a note: the resolution, what was tried (required by escalate)")
-	rest, err := parseArgs(fs, args)
+	rest, err := parseArgs(fs, args, stdout)
 	if err != nil {
 		return err
 	}
@@ -58,9 +57,9 @@ func actCommand(ctx context.Context, cmd string, args []string, stdout io.Writer
 	if cf.json {
 		return printJSON(stdout, t)
 	}
-	fmt.Fprintf(stdout, "%s is %s at %s", t.ID, t.Status, t.Tier)
+	fmt.Fprintf(stdout, "%s is %s at %s", oneLine(t.ID), oneLine(t.Status), oneLine(t.Tier))
 	if t.Assignee != "" {
-		fmt.Fprintf(stdout, ", assigned to %s", t.Assignee)
+		fmt.Fprintf(stdout, ", assigned to %s", oneLine(t.Assignee))
 	}
 	fmt.Fprintln(stdout)
 	return nil

@@ -81,9 +81,9 @@ func (c *client) do(ctx context.Context, method, path string, body, out any) err
 	if resp.StatusCode >= 300 {
 		var e wire.Error
 		if json.Unmarshal(data, &e) == nil && e.Error.Message != "" {
-			return fmt.Errorf("%s (%d %s)", e.Error.Message, resp.StatusCode, e.Error.Code)
+			return fmt.Errorf("%s (%d %s)", oneLine(e.Error.Message), resp.StatusCode, oneLine(e.Error.Code))
 		}
-		return fmt.Errorf("%s answered %s", c.url, resp.Status)
+		return fmt.Errorf("%s answered %s", c.url, oneLine(resp.Status))
 	}
 	return json.Unmarshal(data, out)
 }
@@ -106,20 +106,26 @@ func (c *client) act(ctx context.Context, id, action string, a wire.Action) (wir
 	return out, err
 }
 
+// printJSON prints v as indented JSON in which no character can drive a
+// terminal (see escapeJSON).
 func printJSON(w io.Writer, v any) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(v)
+	b, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		return err
+	}
+	_, err = w.Write(append(escapeJSON(b), '\n'))
+	return err
 }
 
 // parseArgs parses flags anywhere among the arguments, so that
 // "tierline escalate ID --note TEXT" works as well as "--note TEXT ID",
-// and returns the positional arguments.
-func parseArgs(fs *flag.FlagSet, args []string) ([]string, error) {
+// and returns the positional arguments. --help prints the command's help
+// to stdout (and returns errHelp).
+func parseArgs(fs *flag.FlagSet, args []string, stdout io.Writer) ([]string, error) {
 	var rest []string
 	for {
 		if err := fs.Parse(args); err != nil {
-			return nil, usageError(err.Error())
+			return nil, flagError(fs, err, stdout)
 		}
 		if fs.NArg() == 0 {
 			return rest, nil

@@ -6,13 +6,16 @@
 //	tierline ack ID | resolve ID [--note TEXT] | escalate ID --note TEXT
 //	tierline note ID TEXT | assign ID WHO | reopen ID [--note TEXT]
 //	tierline watch [--tier L2] [--status open]
+//	tierline help [COMMAND] | COMMAND --help
 //
 // The CLI commands talk to any tierline, local or deployed, through
-// TIERLINE_URL and TIERLINE_API_KEY (or --url and --key).
+// TIERLINE_URL and TIERLINE_API_KEY (or --url and --key), and print what
+// tickets hold with its terminal controls escaped (terminal.go).
 package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -20,33 +23,32 @@ import (
 	"syscall"
 )
 
+// main runs a command until it ends or the first SIGINT or SIGTERM asks it
+// to finish (serve then drains); a second signal ends the process at once.
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
+	go func() {
+		<-ctx.Done()
+		stop() // the signals' default action again: the next one ends the process
+	}()
 	os.Exit(run(ctx, os.Args[1:], os.Stdout, os.Stderr))
 }
 
-const usage = `tierline: tiered support escalation, locally or against a deployed tierline.
-
-  tierline serve [--config FILE] [--addr HOST:PORT] [--data DIR]   run tierline locally
-  tierline tickets [--tier L1|L2|L3] [--status S] [--limit N]      list tickets, newest first
-  tierline show ID                                                 a ticket and its timeline
-  tierline ack ID                                                  acknowledge
-  tierline resolve ID [--note TEXT]                                resolve, saying how
-  tierline escalate ID --note TEXT                                 hand to the next tier, saying what was tried
-  tierline note ID TEXT                                            add a note
-  tierline assign ID WHO                                           assign
-  tierline reopen ID [--note TEXT]                                 reopen a resolved ticket
-  tierline watch [--tier L1|L2|L3] [--status S]                    follow tickets as they change
-
-Client commands read TIERLINE_URL (default http://127.0.0.1:8080) and
-TIERLINE_API_KEY, or take --url and --key; --as NAME sets the actor
-(default $USER) and --json prints the API's JSON.
-`
+// errHelp is what a command returns once it printed its help: not an
+// error, and the exit status is 0.
+var errHelp = errors.New("help requested")
 
 // run runs one command and returns the exit code: 0 success, 1 failure,
-// 2 bad usage.
+// 2 bad usage. Everything it writes passes through terminal, so nothing
+// from a ticket can drive the terminal it is printed on.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	out, errOut := &terminal{w: stdout}, &terminal{w: stderr}
+	defer out.flush()
+	defer errOut.flush()
+	return runCommand(ctx, args, out, errOut)
+}
+
+func runCommand(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
 		fmt.Fprint(stderr, usage)
 		return 2
@@ -63,12 +65,18 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = watchCommand(ctx, rest, stdout)
 	case "ack", "acknowledge", "resolve", "escalate", "note", "assign", "reopen":
 		err = actCommand(ctx, cmd, rest, stdout)
-	case "help", "-h", "--help":
+	case "help", "-h", "-help", "--help":
+		if len(rest) > 0 && lookup(rest[0]) != nil {
+			return runCommand(ctx, []string{rest[0], "--help"}, stdout, stderr)
+		}
 		fmt.Fprint(stdout, usage)
 		return 0
 	default:
 		fmt.Fprintf(stderr, "tierline: unknown command %q\n\n%s", cmd, usage)
 		return 2
+	}
+	if errors.Is(err, errHelp) {
+		return 0
 	}
 	if err != nil {
 		fmt.Fprintf(stderr, "tierline %s: %v\n", args[0], err)

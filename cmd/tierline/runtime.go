@@ -40,7 +40,8 @@ type Main struct {
 	Log        *slog.Logger
 	Stdout     io.Writer // where the start-up banner goes; default io.Discard
 	Visibility time.Duration
-	DebugAddr  string // if set, net/http/pprof listens here
+	DebugAddr  string     // if set, net/http/pprof listens here
+	HTTP       HTTPLimits // timeouts and header size; zero fields take the defaults
 
 	Config *policy.Config // loaded by Run
 	URL    string         // set by Run: http://host:port
@@ -88,7 +89,7 @@ func (m *Main) Run(ctx context.Context) (err error) {
 		ln.Close()
 		return err
 	}
-	m.server = &http.Server{Handler: api, ReadHeaderTimeout: 10 * time.Second, ErrorLog: slog.NewLogLogger(m.Log.Handler(), slog.LevelWarn)}
+	m.server = m.HTTP.newServer(api, m.Log)
 	bg, stop := context.WithCancel(context.WithoutCancel(ctx))
 	m.stop = stop
 	m.goRun(func() { m.serve(ln) })
@@ -107,16 +108,15 @@ func (m *Main) Run(ctx context.Context) (err error) {
 	return nil
 }
 
-// Close stops accepting requests, lets those in flight finish, stops the
-// background loops and closes the database. Work not yet done stays in the
-// outbox, the queues and the timers for the next start.
+// Close stops accepting requests, lets those in flight finish (for up to
+// HTTP.Drain), stops the background loops and closes the database. Work
+// not yet done stays in the outbox, the queues and the timers for the next
+// start.
 func (m *Main) Close() error {
 	var err error
 	m.closing.Do(func() {
 		if m.server != nil {
-			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-			err = m.server.Shutdown(ctx)
-			cancel()
+			err = m.HTTP.drain(m.server)
 		}
 		if m.stop != nil {
 			m.stop()

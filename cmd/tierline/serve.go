@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -11,16 +10,17 @@ import (
 
 // serve runs tierline locally until ctx ends (Ctrl-C or SIGTERM).
 func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlags("serve")
 	m := &Main{Stdout: stdout}
 	fs.StringVar(&m.ConfigPath, "config", "", "config `file` (default: the built-in demo config)")
 	fs.StringVar(&m.Addr, "addr", "127.0.0.1:8080", "listen `address`")
 	fs.StringVar(&m.DataDir, "data", "tierline-data", "data `directory`")
 	level := fs.String("log-level", "info", "log `level`: debug, info, warn or error")
 	fs.StringVar(&m.DebugAddr, "debug-addr", "", "serve Go's pprof profiles on this loopback `address` (off by default)")
-	if err := fs.Parse(args); err != nil {
-		return usageError(err.Error())
+	if rest, err := parseArgs(fs, args, stdout); err != nil {
+		return err
+	} else if len(rest) > 0 {
+		return usageError(fmt.Sprintf("unexpected argument %q (see tierline serve --help)", rest[0]))
 	}
 	var lv slog.Level
 	if err := lv.UnmarshalText([]byte(*level)); err != nil {
@@ -31,7 +31,8 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	<-ctx.Done()
-	m.Log.Info("shutting down")
+	m.Log.Info("shutting down: answering the requests in flight; a second signal stops at once",
+		"drain", m.HTTP.withDefaults().Drain.String())
 	return m.Close()
 }
 

@@ -2,12 +2,10 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"io"
 	"net/url"
 	"strconv"
-	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -16,13 +14,13 @@ import (
 
 // listCommand prints tickets, newest first: tierline tickets [--tier] [--status].
 func listCommand(ctx context.Context, args []string, stdout io.Writer) error {
-	fs := flag.NewFlagSet("tickets", flag.ContinueOnError)
+	fs := newFlags("tickets")
 	var cf clientFlags
 	cf.register(fs)
 	tier := fs.String("tier", "", "only this `tier` (L1, L2, L3)")
 	status := fs.String("status", "", "only this `status` (open, acknowledged, resolved)")
 	limit := fs.Int("limit", 50, "at most `n` tickets")
-	if rest, err := parseArgs(fs, args); err != nil {
+	if rest, err := parseArgs(fs, args, stdout); err != nil {
 		return err
 	} else if len(rest) > 0 {
 		return usageError(fmt.Sprintf("unexpected argument %q; filter with --tier and --status", rest[0]))
@@ -56,8 +54,8 @@ func listCommand(ctx context.Context, args []string, stdout io.Writer) error {
 	tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "ID\tTIER\tPRI\tSTATUS\tAGE\tSEEN\tASSIGNEE\tTITLE")
 	for _, t := range all {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%d\t%s\t%s\n", t.ID, t.Tier, t.Priority, t.Status,
-			age(time.Since(t.CreatedAt)), t.Occurrences, dash(t.Assignee), clip(t.Title, 60))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%d\t%s\t%s\n", oneLine(t.ID), oneLine(t.Tier), oneLine(t.Priority),
+			oneLine(t.Status), age(time.Since(t.CreatedAt)), t.Occurrences, oneLine(dash(t.Assignee)), oneLine(clip(t.Title, 60)))
 	}
 	if len(all) == 0 {
 		fmt.Fprintln(tw, "(no tickets)")
@@ -85,9 +83,8 @@ func dash(s string) string {
 	return s
 }
 
-// clip shortens s to n runes and to its first line, for a table cell.
+// clip shortens s to n runes, for a table cell.
 func clip(s string, n int) string {
-	s, _, _ = strings.Cut(s, "\n")
 	if r := []rune(s); len(r) > n {
 		return string(r[:n-1]) + "…"
 	}

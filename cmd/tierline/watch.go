@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"io"
 	"net/url"
@@ -15,13 +14,13 @@ import (
 // watchCommand prints a line for every ticket that appears or changes, until
 // interrupted: tierline watch [--tier L2] [--status open] [--every 2s].
 func watchCommand(ctx context.Context, args []string, stdout io.Writer) error {
-	fs := flag.NewFlagSet("watch", flag.ContinueOnError)
+	fs := newFlags("watch")
 	var cf clientFlags
 	cf.register(fs)
 	tier := fs.String("tier", "", "only this `tier` (L1, L2, L3)")
 	status := fs.String("status", "", "only this `status` (open, acknowledged, resolved)")
 	every := fs.Duration("every", 2*time.Second, "how often to look")
-	if rest, err := parseArgs(fs, args); err != nil {
+	if rest, err := parseArgs(fs, args, stdout); err != nil {
 		return err
 	} else if len(rest) > 0 {
 		return usageError(fmt.Sprintf("unexpected argument %q", rest[0]))
@@ -76,8 +75,8 @@ func (w *watcher) update(tickets []wire.Ticket, first bool) {
 		case known:
 			what = changes(old, t)
 		}
-		fmt.Fprintf(w.out, "%s  %s  %-3s %-3s %-12s %-14s %s\n", t.UpdatedAt.Local().Format("15:04:05"), t.ID,
-			t.Tier, t.Priority, t.Status, what, clip(t.Title, 60))
+		fmt.Fprintf(w.out, "%s  %s  %-3s %-3s %-12s %-14s %s\n", t.UpdatedAt.Local().Format("15:04:05"), oneLine(t.ID),
+			oneLine(t.Tier), oneLine(t.Priority), oneLine(t.Status), what, oneLine(clip(t.Title, 60)))
 	}
 }
 
@@ -85,13 +84,13 @@ func (w *watcher) update(tickets []wire.Ticket, first bool) {
 func changes(old, t wire.Ticket) string {
 	var parts []string
 	if old.Tier != t.Tier {
-		parts = append(parts, old.Tier+"→"+t.Tier)
+		parts = append(parts, oneLine(old.Tier)+"→"+oneLine(t.Tier))
 	}
 	if old.Status != t.Status {
-		parts = append(parts, t.Status)
+		parts = append(parts, oneLine(t.Status))
 	}
 	if old.Assignee != t.Assignee && t.Assignee != "" {
-		parts = append(parts, "→"+t.Assignee)
+		parts = append(parts, "→"+oneLine(t.Assignee))
 	}
 	if t.Occurrences > old.Occurrences {
 		parts = append(parts, fmt.Sprintf("seen %d×", t.Occurrences))

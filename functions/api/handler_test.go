@@ -241,6 +241,7 @@ func TestPoliciesAllowCalls(t *testing.T) {
 			t.Fatalf("%s %s: %d %s", req.RequestContext.HTTP.Method, req.RawPath, resp.StatusCode, resp.Body)
 		}
 	}
+	a.ReadSecrets(t) // the cold start's reads of the config's secrets
 	lambdatest.CheckPolicies(t, "ApiFunction", a.Calls.List())
 }
 

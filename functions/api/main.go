@@ -10,6 +10,7 @@ import (
 
 	"github.com/tierline/tierline/functions/internal/boot"
 	"github.com/tierline/tierline/shared/desk"
+	"github.com/tierline/tierline/shared/policy/awssecrets"
 	"github.com/tierline/tierline/shared/store/dynamo"
 )
 
@@ -28,9 +29,9 @@ func main() {
 	log := boot.Logger()
 	cfg, err := readConfig(boot.Environ())
 	boot.Must(log, err)
-	policy, err := boot.Config(cfg.config) // read once, at cold start
-	boot.Must(log, err)
 	aws, err := boot.AWS(context.Background())
+	boot.Must(log, err)
+	policy, err := boot.Config(context.Background(), cfg.config, awssecrets.NewFromConfig(aws)) // read once, at cold start
 	boot.Must(log, err)
 
 	d := &desk.Service{Store: dynamo.New(dynamodb.NewFromConfig(aws), cfg.table), Config: policy, Log: log}

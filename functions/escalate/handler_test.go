@@ -205,5 +205,6 @@ func TestPoliciesAllowCalls(t *testing.T) {
 	if _, err := w.step(t, lambdatest.Event(t, "escalate-input.json")); err != nil {
 		t.Fatal(err)
 	}
+	w.ReadSecrets(t) // the cold start's reads of the config's secrets
 	lambdatest.CheckPolicies(t, "EscalateFunction", w.Calls.List())
 }

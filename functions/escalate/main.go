@@ -11,6 +11,7 @@ import (
 
 	"github.com/tierline/tierline/functions/internal/boot"
 	"github.com/tierline/tierline/shared/desk"
+	"github.com/tierline/tierline/shared/policy/awssecrets"
 	"github.com/tierline/tierline/shared/store/dynamo"
 )
 
@@ -29,9 +30,9 @@ func main() {
 	log := boot.Logger()
 	cfg, err := readConfig(boot.Environ())
 	boot.Must(log, err)
-	policy, err := boot.Config(cfg.config)
-	boot.Must(log, err)
 	aws, err := boot.AWS(context.Background())
+	boot.Must(log, err)
+	policy, err := boot.Config(context.Background(), cfg.config, awssecrets.NewFromConfig(aws))
 	boot.Must(log, err)
 
 	e := &escalator{desk: &desk.Service{

@@ -204,5 +204,6 @@ func TestPoliciesAllowCalls(t *testing.T) {
 			t.Fatalf("failures %v", got)
 		}
 	}
+	w.ReadSecrets(t) // the cold start's reads of the config's secrets
 	lambdatest.CheckPolicies(t, "NotifyFunction", w.Calls.List())
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/tierline/tierline/functions/internal/boot"
 	"github.com/tierline/tierline/shared/desk"
 	"github.com/tierline/tierline/shared/notify"
+	"github.com/tierline/tierline/shared/policy/awssecrets"
 	"github.com/tierline/tierline/shared/store/dynamo"
 	"github.com/tierline/tierline/shared/ticket"
 )
@@ -35,13 +36,13 @@ func main() {
 	log := boot.Logger()
 	cfg, err := readConfig(boot.Environ())
 	boot.Must(log, err)
-	policy, err := boot.Config(cfg.config)
+	aws, err := boot.AWS(context.Background())
+	boot.Must(log, err)
+	policy, err := boot.Config(context.Background(), cfg.config, awssecrets.NewFromConfig(aws))
 	boot.Must(log, err)
 	if policy.BaseURL == "" {
 		policy.BaseURL = cfg.baseURL // the config's base_url (a custom domain) wins
 	}
-	aws, err := boot.AWS(context.Background())
-	boot.Must(log, err)
 
 	n := &notifier{log: log, desk: &desk.Service{
 		Store:    dynamo.New(dynamodb.NewFromConfig(aws), cfg.table),

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"os"
 
 	"github.com/tierline/tierline/shared/ticket"
 )
@@ -15,7 +16,10 @@ func (s *Server) readBody(w http.ResponseWriter, r *http.Request) ([]byte, error
 }
 
 // readCapped reads the whole body up to max bytes, refusing (413) a longer
-// one without reading more of it than max.
+// one without reading more of it than max. A body that stops arriving
+// before the server's read deadline is unavailable (503 with Retry-After)
+// rather than malformed: its sender should send it again, and senders drop
+// what a 4xx refuses.
 func readCapped(w http.ResponseWriter, r *http.Request, max int64) ([]byte, error) {
 	if r.ContentLength > max {
 		return nil, tooLarge(r.ContentLength, max)
@@ -24,6 +28,9 @@ func readCapped(w http.ResponseWriter, r *http.Request, max int64) ([]byte, erro
 	var mbe *http.MaxBytesError
 	if errors.As(err, &mbe) {
 		return nil, tooLarge(-1, max)
+	}
+	if errors.Is(err, os.ErrDeadlineExceeded) {
+		return nil, ticket.Wrap(ticket.Unavailable, err, "the request body did not arrive in time; send it again")
 	}
 	if err != nil {
 		return nil, ticket.Wrap(ticket.Malformed, err, "the body could not be read")

@@ -8,6 +8,8 @@
 // its own, and none returns before the transaction is committed and fsync'd
 // (synchronous=FULL). A write is therefore durable when Write returns, while
 // one fsync is shared by as many concurrent writes as arrive together.
+// What Write returns is exactly what happened to that write, whatever
+// happens to the callers of the others (see commit.go).
 // Reads use a separate pool of connections and never wait for writes.
 package localdb
 
@@ -39,12 +41,6 @@ type DB struct {
 	quit   chan struct{}
 	done   chan struct{}
 	once   sync.Once
-}
-
-type op struct {
-	ctx  context.Context
-	fn   func(*Tx) error
-	errc chan error
 }
 
 // Open opens (creating if needed) the database file at path.
@@ -80,7 +76,14 @@ func (db *DB) Reader() *sql.DB { return db.reader }
 // Write runs fn in a transaction and returns once its changes are durable.
 // fn shares the transaction with other writes but runs in its own
 // savepoint: if it returns an error (or panics) its changes alone are
-// rolled back and Write returns that error. fn must not keep tx.
+// rolled back and Write returns that error. fn must not keep tx, and must
+// return the error of any statement that fails.
+//
+// ctx bounds only the wait for a turn. If it ends while the write is
+// still queued, Write returns ctx.Err() and fn never runs. Once fn has
+// started, it runs to completion on a context no caller can cancel, and
+// Write returns its true outcome after the commit: nil means durable, an
+// error means nothing of fn was stored.
 func (db *DB) Write(ctx context.Context, fn func(tx *Tx) error) error {
 	select {
 	case <-db.quit:
@@ -95,18 +98,19 @@ func (db *DB) Write(ctx context.Context, fn func(tx *Tx) error) error {
 	case <-ctx.Done():
 		return ctx.Err()
 	}
-	// A write queued just as Close began may find the commit loop gone.
 	select {
 	case err := <-o.errc:
 		return err
-	case <-db.done:
-		select {
-		case err := <-o.errc:
-			return err
-		default:
+	case <-ctx.Done():
+		if o.abandon() {
+			return ctx.Err()
+		}
+	case <-db.done: // queued just as Close began, maybe after the last drain
+		if o.abandon() {
 			return ErrClosed
 		}
 	}
+	return <-o.errc // it started, so the commit loop tells its outcome
 }
 
 // Prepare prepares queries on the writer and the readers once; a Tx then
@@ -155,85 +159,4 @@ func (db *DB) Close() error {
 		return true
 	})
 	return errors.Join(db.writer.Close(), db.reader.Close())
-}
-
-func (db *DB) commitLoop() {
-	defer close(db.done)
-	for {
-		select {
-		case o := <-db.ops:
-			db.commit(db.gather(o))
-		case <-db.quit:
-			for {
-				select {
-				case o := <-db.ops:
-					db.commit(db.gather(o))
-				default:
-					return
-				}
-			}
-		}
-	}
-}
-
-// gather takes first and every write already waiting, up to maxBatch.
-func (db *DB) gather(first *op) []*op {
-	batch := []*op{first}
-	for len(batch) < maxBatch {
-		select {
-		case o := <-db.ops:
-			batch = append(batch, o)
-		default:
-			return batch
-		}
-	}
-	return batch
-}
-
-func (db *DB) commit(batch []*op) {
-	errs := make([]error, len(batch))
-	tx, err := db.writer.BeginTx(context.Background(), nil)
-	if err != nil {
-		for _, o := range batch {
-			o.errc <- fmt.Errorf("localdb: begin: %w", err)
-		}
-		return
-	}
-	for i, o := range batch {
-		if err := o.ctx.Err(); err != nil {
-			errs[i] = err
-			continue
-		}
-		errs[i] = runSavepoint(tx, &Tx{tx: tx, ctx: o.ctx, prefix: "w:", db: db}, o.fn)
-	}
-	if err := tx.Commit(); err != nil {
-		for i := range errs {
-			if errs[i] == nil {
-				errs[i] = fmt.Errorf("localdb: commit: %w", err)
-			}
-		}
-	}
-	for i, o := range batch {
-		o.errc <- errs[i]
-	}
-}
-
-func runSavepoint(tx *sql.Tx, t *Tx, fn func(*Tx) error) (err error) {
-	if _, err := tx.Exec("SAVEPOINT w"); err != nil {
-		return fmt.Errorf("localdb: savepoint: %w", err)
-	}
-	defer func() {
-		if p := recover(); p != nil {
-			err = fmt.Errorf("localdb: write panicked: %v", p)
-		}
-		if err != nil {
-			if _, rerr := tx.Exec("ROLLBACK TO w"); rerr != nil {
-				err = errors.Join(err, fmt.Errorf("localdb: rollback: %w", rerr))
-			}
-		}
-		if _, rerr := tx.Exec("RELEASE w"); rerr != nil {
-			err = errors.Join(err, fmt.Errorf("localdb: release: %w", rerr))
-		}
-	}()
-	return fn(t)
 }

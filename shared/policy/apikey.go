@@ -29,7 +29,7 @@ func (c *Config) APIKey(presented string) (APIKey, bool) {
 func (p *parser) apiKey(n *yaml.Node, path string) APIKey {
 	k := APIKey{line: n.Line}
 	var name *yaml.Node
-	secret := secretFields{plainKey: "key", hashKey: "sha256"}
+	secret := secretFields{plainKey: "key", hashKey: "sha256", want: "the api key"}
 	if !p.fields(n, path, map[string]func(*yaml.Node, string){
 		"name":   func(v *yaml.Node, _ string) { name = v },
 		"key":    func(v *yaml.Node, _ string) { secret.plain = v },

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
+	"unicode"
 
 	"go.yaml.in/yaml/v3"
 
@@ -68,22 +69,66 @@ func (p *parser) channel(n *yaml.Node, path string) (Channel, *yaml.Node, bool) 
 		"name":      func(v *yaml.Node, _ string) { name = v },
 		"kind":      func(v *yaml.Node, _ string) { kind = v },
 		"url":       func(v *yaml.Node, _ string) { u = v },
-		"headers":   func(v *yaml.Node, path string) { ch.Headers = p.strMap(v, path) },
+		"headers":   func(v *yaml.Node, path string) { ch.Headers = p.headers(v, path) },
 		"topic_arn": func(v *yaml.Node, _ string) { topic = v },
 	}) {
 		return ch, n, false
 	}
-	var nameAt, urlAt *yaml.Node
-	var urlOK bool
+	var nameAt *yaml.Node
 	ch.Name, nameAt, _ = p.given(n, name, path+".name")
 	ch.Kind = p.oneOf(n, kind, path+".kind", ChannelKinds)
-	ch.URL, urlAt, urlOK = p.given(n, u, path+".url")
-	if u, err := url.Parse(ch.URL); urlOK && ch.Kind == "webhook" &&
-		(err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "") {
-		p.errorf(urlAt, path+".url", "a webhook channel needs an http or https url, got %q", ch.URL)
-	}
+	p.webhookURL(&ch, n, u, path+".url")
 	p.snsTopic(&ch, topic, path)
 	return ch, nameAt, true
+}
+
+// webhookURL reads the url of a channel, whose value is v (nil when
+// absent): a webhook channel's must be http or https. Chat webhooks carry
+// their credential in the URL, so it may be a SecretRef, and a problem
+// with a URL read from one does not repeat it.
+func (p *parser) webhookURL(ch *Channel, item, v *yaml.Node, path string) {
+	if v == nil {
+		v = &yaml.Node{Kind: yaml.ScalarNode, Line: item.Line}
+	}
+	sv := p.secretText(v, path, "the webhook URL")
+	if !sv.known {
+		return
+	}
+	ch.URL = sv.text
+	if u, err := url.Parse(ch.URL); ch.Kind == "webhook" && (err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "") {
+		if sv.from != "" {
+			p.errorf(v, path, "a webhook channel needs an http or https url, and %s does not hold one", sv.from)
+			return
+		}
+		p.errorf(v, path, "a webhook channel needs an http or https url, got %q", ch.URL)
+	}
+}
+
+// headers reads the extra headers of a webhook channel. A value may be a
+// SecretRef (an Authorization header's, say); a value with a line break or
+// another control character would be refused at every delivery, so it is
+// refused here, without repeating it.
+func (p *parser) headers(n *yaml.Node, path string) map[string]string {
+	out := map[string]string{}
+	p.entries(n, path, func(k, v *yaml.Node, path string) {
+		if !headerName.MatchString(k.Value) {
+			p.errorf(k, path, "%q is not an HTTP header name", k.Value)
+		}
+		sv := p.secretText(v, path, "the header's value")
+		if !sv.known {
+			return
+		}
+		if strings.ContainsFunc(sv.text, func(r rune) bool { return r != '\t' && unicode.IsControl(r) }) {
+			from := "it"
+			if sv.from != "" {
+				from = "the value in " + sv.from
+			}
+			p.errorf(v, path, "%s holds a line break or another control character, which no HTTP header may; remove it", from)
+			return
+		}
+		out[k.Value] = sv.text
+	})
+	return out
 }
 
 // snsTopic reads the topic_arn of a channel: only an sns channel has one,

@@ -103,7 +103,7 @@ func TestParse_channelProblems(t *testing.T) {
 			`test.yaml:2: channels.L1[0].url: ` + url + `"https://a b/%zz"`}},
 		// Ensure a url of the wrong kind is refused once.
 		{name: "webhook_url_list", src: "channels:\n  L1:\n    - kind: webhook\n      url: [https://a.example]\n", want: []string{
-			`test.yaml:4: channels.L1[0].url: want a string, got a list`}},
+			`test.yaml:4: channels.L1[0].url: want a string, or where the secret is kept such as {ssm: /tierline/prod/NAME}, got a list`}},
 		// Ensure an unknown kind lists the known kinds.
 		{name: "kind_unknown", src: "channels:\n  L2:\n    - name: mail\n      kind: email\n", want: []string{
 			`test.yaml:4: channels.L2[0].kind: unknown kind "email": want one of log, webhook, sns`}},
@@ -148,6 +148,6 @@ func TestParse_channelProblems(t *testing.T) {
 			`test.yaml:2: channels.L1[0].topic_arn: want a string, got a list`}},
 		// Ensure a header value that is not a string is refused.
 		{name: "header_list", src: "channels:\n  L1: [{kind: webhook, url: \"https://a.example\", headers: {X-A: [1]}}]\n", want: []string{
-			`test.yaml:2: channels.L1[0].headers.X-A: want a string, got a list`}},
+			`test.yaml:2: channels.L1[0].headers.X-A: want a string, or where the secret is kept such as {ssm: /tierline/prod/NAME}, got a list`}},
 	})
 }

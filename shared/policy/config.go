@@ -2,12 +2,15 @@ package policy
 
 import (
 	"bytes"
+	"cmp"
+	"context"
 	"fmt"
 	"io"
 	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -27,16 +30,24 @@ type Config struct {
 	FormsSecret  LinkKey // signs the status links of form requests
 }
 
-// Load reads and validates the config file at path.
-func Load(path string) (*Config, error) {
+// Load reads and validates the config file at path. Secrets it names in
+// the environment are read; secrets it names in SSM or Secrets Manager are
+// refused (see LoadWith).
+func Load(path string) (*Config, error) { return LoadWith(context.Background(), path, nil) }
+
+// LoadWith reads and validates the config file at path, and reads the
+// secrets it names from the environment and from store (nil: none, so that
+// a reference to SSM or Secrets Manager is a problem at its line).
+func LoadWith(ctx context.Context, path string, store SecretStore) (*Config, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("config: %w", err)
 	}
-	return Parse(filepath.Base(path), data)
+	return ParseWith(ctx, filepath.Base(path), data, store)
 }
 
 // Parse validates a config from data; name is the file name used in errors.
+// It reads secrets the way Load does.
 //
 //	base_url: https://tierline.example        # optional, for links
 //	integrations: [{name, kind, token | token_sha256, grouping, hmac, topics, insufficient_data, mapping}]
@@ -45,20 +56,77 @@ func Load(path string) (*Config, error) {
 //	channels:     {L1: [{name, kind: log | webhook | sns, url, headers, topic_arn}], L2: …}
 //	api_keys:     [{name, sha256 | key}]
 //	forms:        [{name, title, description, categories, origins, impact: {<name>: <priority> | {priority, label}}}]
-//	forms_secret_env: TIERLINE_FORMS_SECRET   # or forms_secret: <plain>, for development
+//	forms_secret: {env: TIERLINE_FORMS_SECRET}   # or forms_secret_env: NAME; in plain for development
+//
+// Every field that takes a secret (token, key, hmac.secret, forms_secret,
+// a channel's url and headers) takes a SecretRef instead of the value:
+// {env: NAME}, {ssm: /PATH/NAME} or {secretsmanager: NAME, key: KEY}.
 func Parse(name string, data []byte) (*Config, error) {
+	return ParseWith(context.Background(), name, data, nil)
+}
+
+// ParseWith is Parse with the secrets of SSM and Secrets Manager read from
+// store. A first pass checks everything but the values the config names
+// and lists those; they are read in one ReadSecrets call; a second pass
+// checks them where they are used. A config whose secrets cannot all be
+// read does not load, and says which at which line.
+func ParseWith(ctx context.Context, name string, data []byte, store SecretStore) (*Config, error) {
+	first := &parser{file: name}
+	c := first.parse(data)
+	if err := first.err(); err != nil {
+		return nil, err
+	}
+	if len(first.refs) == 0 {
+		return c, nil
+	}
+	values, err := first.readSecrets(ctx, store)
+	if err != nil {
+		return nil, err
+	}
+	if err := first.err(); err != nil {
+		return nil, err
+	}
+	second := &parser{file: name, secrets: values}
+	c = second.parse(data)
+	if err := second.err(); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// Check validates a config as far as it can without reading any secret,
+// and lists the secrets it names, each once, in file order: for a linter,
+// and for a check that the functions' IAM policies allow reading them.
+func Check(name string, data []byte) ([]SecretRef, error) {
 	p := &parser{file: name}
+	p.parse(data)
+	if err := p.err(); err != nil {
+		return nil, err
+	}
+	var out []SecretRef
+	seen := map[SecretRef]bool{}
+	for _, r := range p.refs {
+		if !seen[r.SecretRef] {
+			seen[r.SecretRef] = true
+			out = append(out, r.SecretRef)
+		}
+	}
+	return out, nil
+}
+
+// parse is one pass over the file: the Config, and the problems in p.
+func (p *parser) parse(data []byte) *Config {
 	c := &Config{Policies: map[string]Policy{}, Channels: Channels{}}
 	var doc yaml.Node
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	if err := dec.Decode(&doc); err != nil && err != io.EOF {
 		line, msg := syntaxError(err)
 		p.errorAt(line, "", "not valid YAML: %s; check the indentation (spaces, not tabs) and the quoting", msg)
-		return nil, p.err()
+		return nil
 	}
 	if len(doc.Content) == 0 || doc.Content[0].Tag == "!!null" {
 		p.errorAt(1, "", "the file is empty; see the README for a starting config")
-		return nil, p.err()
+		return nil
 	}
 	var more yaml.Node
 	if err := dec.Decode(&more); err != io.EOF {
@@ -93,10 +161,8 @@ func Parse(name string, data []byte) (*Config, error) {
 		c.Policies[DefaultPolicy] = builtinPolicy()
 	}
 	p.crossCheck(c)
-	if err := p.err(); err != nil {
-		return nil, err
-	}
-	return c, nil
+	slices.SortStableFunc(p.refs, func(a, b namedRef) int { return cmp.Compare(a.line, b.line) })
+	return c
 }
 
 // yamlError is the shape of the YAML library's syntax errors.

@@ -34,7 +34,7 @@ var namePattern = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]{0,62}$`)
 func (p *parser) integration(n *yaml.Node, path string) Integration {
 	in := Integration{line: n.Line}
 	var name, kind *yaml.Node
-	secret := secretFields{plainKey: "token", hashKey: "token_sha256"}
+	secret := secretFields{plainKey: "token", hashKey: "token_sha256", want: "the integration's token"}
 	options := map[string]*yaml.Node{}
 	set := map[string]func(*yaml.Node, string){
 		"name":         func(v *yaml.Node, _ string) { name = v },

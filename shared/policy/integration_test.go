@@ -95,7 +95,7 @@ func TestParse_integrationProblems(t *testing.T) {
 			`test.yaml:2: integrations[0]: integration "a" needs token or token_sha256: every sender authenticates`}},
 		// Ensure a token of the wrong kind is refused once, without "needs token" on top.
 		{name: "token_list", src: "integrations:\n  - name: a\n    kind: generic\n    token: [t1, t2]\n", want: []string{
-			`test.yaml:4: integrations[0].token: want a string, got a list`}},
+			`test.yaml:4: integrations[0].token: want a string, or where the secret is kept such as {ssm: /tierline/prod/NAME}, got a list`}},
 		// Ensure a token and its sha256 together are refused: which one counts would be a guess.
 		{name: "token_and_sha256", src: "integrations:\n  - name: a\n    kind: generic\n    token: t\n    token_sha256: " + policy.Hash("t") + "\n", want: []string{
 			`test.yaml:2: integrations[0]: set either token or token_sha256, not both`}},

@@ -4,7 +4,6 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"fmt"
-	"os"
 	"regexp"
 
 	"go.yaml.in/yaml/v3"
@@ -15,8 +14,9 @@ import (
 // ticket's status, no one can make a link for another ticket.
 //
 // Unlike tokens, it cannot be kept hashed: it is an HMAC key, used, not
-// compared. So the config names an environment variable that holds it
-// (forms_secret_env), or gives it in plain for development (forms_secret).
+// compared. So the config names where it is kept (forms_secret: {env: …},
+// {ssm: …} or {secretsmanager: …}; forms_secret_env: NAME is short for
+// the first), or gives it in plain for development.
 type LinkKey struct {
 	key []byte
 }
@@ -48,39 +48,49 @@ type linkKeyFields struct {
 	plain, env, forms *yaml.Node
 }
 
-// linkKey reads the key from exactly one of its fields, reading the
-// environment for forms_secret_env. forms needs it; without forms it is
-// optional.
+// linkKey reads the key from exactly one of its fields: forms_secret, in
+// plain (for development) or as a SecretRef, or forms_secret_env, the name
+// of an environment variable (forms_secret: {env: NAME} by another name).
+// forms needs it; without forms it is optional.
 func (p *parser) linkKey(f linkKeyFields, forms int) LinkKey {
 	const howTo = "make one with: openssl rand -base64 32"
+	want := fmt.Sprintf("a random secret of at least %d characters (%s)", MinLinkKey, howTo)
+	var sv secretValue
+	var at *yaml.Node
+	var path string
 	switch {
 	case f.plain != nil && f.env != nil:
 		p.errorf(f.env, "forms_secret_env", "set either forms_secret or forms_secret_env, not both")
+		return LinkKey{}
 	case f.env != nil:
+		at, path = f.env, "forms_secret_env"
 		name, ok := scalar(f.env)
 		if !ok || !envName.MatchString(name) {
-			p.errorf(f.env, "forms_secret_env", "want the name of an environment variable, such as TIERLINE_FORMS_SECRET, got %s", kindName(f.env))
+			p.errorf(f.env, path, "want the name of an environment variable, such as TIERLINE_FORMS_SECRET, got %s", kindName(f.env))
 			return LinkKey{}
 		}
-		v, set := os.LookupEnv(name)
-		switch {
-		case !set || v == "":
-			p.errorf(f.env, "forms_secret_env", "the environment variable %s is not set; set it to a random secret of at least %d characters (%s)", name, MinLinkKey, howTo)
-		case len(v) < MinLinkKey:
-			p.errorf(f.env, "forms_secret_env", "the secret in %s is %d characters; use at least %d (%s)", name, len(v), MinLinkKey, howTo)
-		default:
-			return NewLinkKey(v)
-		}
+		sv = p.refValue(SecretRef{From: FromEnv, Name: name}, f.env, path, want)
 	case f.plain != nil:
-		s, ok := scalar(f.plain)
-		if !ok || len(s) < MinLinkKey {
-			p.errorf(f.plain, "forms_secret", "want a random secret of at least %d characters (%s), got %s",
-				MinLinkKey, howTo, secretKind(f.plain))
+		at, path = f.plain, "forms_secret"
+		if f.plain.Kind != yaml.MappingNode && f.plain.Kind != yaml.ScalarNode {
+			p.errorf(f.plain, path, "want %s, got %s", want, kindName(f.plain))
 			return LinkKey{}
 		}
-		return NewLinkKey(s)
+		sv = p.secretText(f.plain, path, want)
 	case forms > 0:
-		p.errorf(f.forms, "forms", "forms need forms_secret_env (or forms_secret, for development): it signs the status links requesters get")
+		p.errorf(f.forms, "forms", "forms need forms_secret, such as {ssm: /tierline/prod/forms-secret} or {env: TIERLINE_FORMS_SECRET}: it signs the status links requesters get")
+		return LinkKey{}
+	default:
+		return LinkKey{}
+	}
+	switch {
+	case !sv.known:
+	case len(sv.text) >= MinLinkKey:
+		return NewLinkKey(sv.text)
+	case sv.from != "":
+		p.errorf(at, path, "%s", sv.tooShort(MinLinkKey, howTo))
+	default:
+		p.errorf(at, path, "want %s, got %s", want, secretKind(at))
 	}
 	return LinkKey{}
 }

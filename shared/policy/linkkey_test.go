@@ -16,7 +16,7 @@ func TestParse_formsSecretProblems(t *testing.T) {
 	runProblemTests(t, []problemTest{
 		// Ensure forms without a secret are refused: the status links could not be signed.
 		{name: "forms_without_secret", src: forms, want: []string{
-			`test.yaml:2: forms: forms need forms_secret_env (or forms_secret, for development): it signs the status links requesters get`}},
+			`test.yaml:2: forms: forms need forms_secret, such as {ssm: /tierline/prod/forms-secret} or {env: TIERLINE_FORMS_SECRET}: it signs the status links requesters get`}},
 		// Ensure a short secret is refused, without repeating it.
 		{name: "secret_short", src: "forms_secret: tooshort\n" + forms, want: []string{
 			`test.yaml:1: forms_secret: want a random secret of at least 32 characters (make one with: openssl rand -base64 32), got 8 characters`}},
@@ -48,7 +48,7 @@ func TestParse_formsSecretEnv(t *testing.T) {
 	// Ensure a short secret in the environment is refused, without repeating it.
 	t.Setenv("TIERLINE_TEST_FORMS_SECRET", "short")
 	got := MustProblems(t, src)
-	want := []string{`test.yaml:1: forms_secret_env: the secret in TIERLINE_TEST_FORMS_SECRET is 5 characters; use at least 32 (make one with: openssl rand -base64 32)`}
+	want := []string{`test.yaml:1: forms_secret_env: the secret in environment variable TIERLINE_TEST_FORMS_SECRET is 5 characters; use at least 32 (make one with: openssl rand -base64 32)`}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("Problems=%q, want %q", got, want)
 	}

@@ -40,11 +40,12 @@ func Hash(plain string) string {
 	return hex.EncodeToString(sum[:])
 }
 
-// secretFields names the two fields that may give a secret, in plain (for
-// development) or as its hex SHA-256, and holds their values (nil: absent).
+// secretFields names the two fields that may give a secret, in plain or as
+// a SecretRef (plainKey) or as its hex SHA-256 (hashKey), and holds their
+// values (nil: absent). want says what the secret is, for messages.
 type secretFields struct {
-	plainKey, hashKey string
-	plain, hashed     *yaml.Node
+	plainKey, hashKey, want string
+	plain, hashed           *yaml.Node
 }
 
 // secret reads the secret of item from exactly one of its two fields, and
@@ -68,12 +69,12 @@ func (p *parser) secret(item *yaml.Node, path string, f secretFields, need strin
 		return sec
 	}
 	if f.plain != nil {
-		s, _, ok := p.given(item, f.plain, join(path, f.plainKey))
-		if !ok {
-			return Secret{}
+		sv := p.secretText(f.plain, join(path, f.plainKey), f.want)
+		if !sv.known {
+			return Secret{} // reported, or read in the second pass
 		}
-		if s != "" {
-			return NewSecret(s)
+		if sv.text != "" {
+			return NewSecret(sv.text)
 		}
 	}
 	p.errorf(item, path, "%s", need)

@@ -20,6 +20,9 @@ type HMAC struct {
 	Window          time.Duration // how far the timestamp may be from now; default DefaultHMACWindow
 }
 
+// MinHMACSecret is the shortest HMAC secret accepted, in characters.
+const MinHMACSecret = 16
+
 // DefaultHMACWindow is how far a signed timestamp may be from the clock:
 // room for clock skew and a slow network, small enough to stop a replay.
 const DefaultHMACWindow = 5 * time.Minute
@@ -131,11 +134,22 @@ func (p *parser) hmac(n *yaml.Node, path string) *HMAC {
 	}) {
 		return nil
 	}
-	s, at, ok := p.given(n, secret, join(path, "secret"))
-	if ok && len(s) < 16 {
-		p.errorf(at, join(path, "secret"), "want a shared secret of at least 16 characters (make one with: openssl rand -hex 32)")
+	const min, howTo = MinHMACSecret, "make one with: openssl rand -hex 32"
+	at := join(path, "secret")
+	if secret == nil {
+		p.errorf(n, at, "want a shared secret of at least %d characters (%s)", min, howTo)
+		return h
 	}
-	h.Secret = s
+	sv := p.secretText(secret, at, fmt.Sprintf("the shared secret the sender signs with, at least %d characters", min))
+	switch {
+	case !sv.known:
+	case len(sv.text) >= min:
+		h.Secret = sv.text
+	case sv.from != "":
+		p.errorf(secret, at, "%s", sv.tooShort(min, howTo))
+	default:
+		p.errorf(secret, at, "want a shared secret of at least %d characters (%s)", min, howTo)
+	}
 	return h
 }
 

@@ -35,6 +35,11 @@ type parser struct {
 	file     string
 	problems []problem
 	checks   []func(*Config) // run once the whole file is read: references between sections
+
+	// secrets holds the values of the secrets the file names, in the
+	// second pass; in the first it is nil and refs collects the names.
+	secrets map[SecretRef]string
+	refs    []namedRef
 }
 
 type problem struct {

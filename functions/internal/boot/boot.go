@@ -1,6 +1,6 @@
 // Package boot is what the four Lambda functions do at cold start, once:
 // read their environment in one place, load the AWS SDK config and the
-// tierline config, and build the logger. A function's main calls it, builds
+// tierline config with the secrets it names, and build the logger. A function's main calls it, builds
 // its clients and adapters, and hands one handler to lambda.Start; nothing
 // here runs inside an invocation.
 //
@@ -16,6 +16,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
@@ -68,16 +69,29 @@ func AWS(ctx context.Context) (aws.Config, error) {
 	return cfg, nil
 }
 
+// secretsTimeout bounds reading the config's secrets: well inside Lambda's
+// 10 s for a cold start, so that a service that does not answer fails the
+// start with an error naming what was asked, not an init timeout that
+// names nothing.
+const secretsTimeout = 5 * time.Second
+
 // Config loads the tierline config at path, which is relative to the
 // function's bundle (LAMBDA_TASK_ROOT) unless absolute: the build copies
-// infra/config/ into every bundle that reads it.
-func Config(path string) (*policy.Config, error) {
+// infra/config/ into every bundle that reads it. The secrets it names are
+// read here, once, from the environment and from store (on AWS,
+// awssecrets.NewFromConfig; dispatch, which loads no config, does not link
+// the two services' clients); a secret that
+// cannot be read fails the cold start with its name and line, since a
+// function that cannot check signatures must not start.
+func Config(ctx context.Context, path string, store policy.SecretStore) (*policy.Config, error) {
 	if !filepath.IsAbs(path) {
 		if root := os.Getenv("LAMBDA_TASK_ROOT"); root != "" {
 			path = filepath.Join(root, path)
 		}
 	}
-	cfg, err := policy.Load(path)
+	ctx, cancel := context.WithTimeout(ctx, secretsTimeout)
+	defer cancel()
+	cfg, err := policy.LoadWith(ctx, path, store)
 	if err != nil {
 		return nil, fmt.Errorf("tierline config %s: %w", path, err)
 	}

@@ -1,6 +1,7 @@
 package boot_test
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
@@ -8,6 +9,8 @@ import (
 
 	"github.com/tierline/tierline/functions/internal/boot"
 )
+
+var ctx = context.Background()
 
 // Ensure Need reports every missing or blank variable at once, in order.
 func TestEnv(t *testing.T) {
@@ -33,13 +36,13 @@ func TestConfig(t *testing.T) {
 	os.WriteFile(filepath.Join(root, "config", "ok.yaml"), []byte("integrations: [{name: a, kind: generic, token: t}]\n"), 0o644)
 	os.WriteFile(filepath.Join(root, "config", "bad.yaml"), []byte("routes: [{tier: L9}]\n"), 0o644)
 	t.Setenv("LAMBDA_TASK_ROOT", root)
-	if cfg, err := boot.Config("config/ok.yaml"); err != nil || len(cfg.Integrations) != 1 {
+	if cfg, err := boot.Config(ctx, "config/ok.yaml", nil); err != nil || len(cfg.Integrations) != 1 {
 		t.Fatalf("Config(ok) = %v, %v", cfg, err)
 	}
-	if _, err := boot.Config("config/bad.yaml"); err == nil || !strings.Contains(err.Error(), filepath.Join(root, "config", "bad.yaml")) {
+	if _, err := boot.Config(ctx, "config/bad.yaml", nil); err == nil || !strings.Contains(err.Error(), filepath.Join(root, "config", "bad.yaml")) {
 		t.Fatalf("Config(bad) = %v, want an error naming the file", err)
 	}
-	if _, err := boot.Config(filepath.Join(root, "config", "ok.yaml")); err != nil {
+	if _, err := boot.Config(ctx, filepath.Join(root, "config", "ok.yaml"), nil); err != nil {
 		t.Fatalf("an absolute path: %v", err)
 	}
 }

@@ -12,8 +12,11 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	awsmiddleware "github.com/aws/aws-sdk-go-v2/aws/middleware"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
+	"github.com/aws/aws-sdk-go-v2/service/ssm"
 	"github.com/aws/smithy-go/middleware"
 
 	"github.com/tierline/tierline/functions/internal/templatetest"
@@ -24,9 +27,18 @@ import (
 type Call struct {
 	Action   string // "dynamodb:PutItem"
 	Resource string // "arn:aws:dynamodb:us-east-1:123456789012:table/tierline-TicketsTable"
+	// Via is the service that makes the call on the function's behalf
+	// ("ssm.us-east-1.amazonaws.com" decrypting a SecureString with KMS),
+	// which a kms:ViaService condition matches; "" for the function's own.
+	Via string
 }
 
-func (c Call) String() string { return c.Action + " on " + c.Resource }
+func (c Call) String() string {
+	if c.Via != "" {
+		return c.Action + " on " + c.Resource + " via " + c.Via
+	}
+	return c.Action + " on " + c.Resource
+}
 
 // Calls records the permissions the requests of SDK clients need, from
 // each request's input: the operation is the action (a transaction is its
@@ -40,7 +52,7 @@ type Calls struct {
 }
 
 // iamPrefix maps SDK service IDs to IAM service prefixes.
-var iamPrefix = map[string]string{"DynamoDB": "dynamodb", "SQS": "sqs", "SNS": "sns", "SFN": "states"}
+var iamPrefix = map[string]string{"DynamoDB": "dynamodb", "SQS": "sqs", "SNS": "sns", "SFN": "states", "SSM": "ssm", "Secrets Manager": "secretsmanager"}
 
 // iamAction maps the operations whose IAM action has another name.
 var iamAction = map[string]string{"sqs:SendMessageBatch": "sqs:SendMessage", "sqs:DeleteMessageBatch": "sqs:DeleteMessage"}
@@ -67,33 +79,39 @@ func (c *Calls) record(service, op string, params any) {
 		for _, it := range in.TransactItems {
 			switch {
 			case it.Put != nil:
-				calls = append(calls, Call{"dynamodb:PutItem", tableARN(deref(it.Put.TableName), "")})
+				calls = append(calls, Call{"dynamodb:PutItem", tableARN(deref(it.Put.TableName), ""), ""})
 			case it.Update != nil:
-				calls = append(calls, Call{"dynamodb:UpdateItem", tableARN(deref(it.Update.TableName), "")})
+				calls = append(calls, Call{"dynamodb:UpdateItem", tableARN(deref(it.Update.TableName), ""), ""})
 			case it.Delete != nil:
-				calls = append(calls, Call{"dynamodb:DeleteItem", tableARN(deref(it.Delete.TableName), "")})
+				calls = append(calls, Call{"dynamodb:DeleteItem", tableARN(deref(it.Delete.TableName), ""), ""})
 			case it.ConditionCheck != nil:
-				calls = append(calls, Call{"dynamodb:ConditionCheckItem", tableARN(deref(it.ConditionCheck.TableName), "")})
+				calls = append(calls, Call{"dynamodb:ConditionCheckItem", tableARN(deref(it.ConditionCheck.TableName), ""), ""})
 			}
 		}
 	case *dynamodb.TransactGetItemsInput:
 		for _, it := range in.TransactItems {
-			calls = append(calls, Call{"dynamodb:GetItem", tableARN(deref(it.Get.TableName), "")})
+			calls = append(calls, Call{"dynamodb:GetItem", tableARN(deref(it.Get.TableName), ""), ""})
 		}
 	case *dynamodb.BatchWriteItemInput:
 		for table := range in.RequestItems {
-			calls = append(calls, Call{"dynamodb:BatchWriteItem", tableARN(table, "")})
+			calls = append(calls, Call{"dynamodb:BatchWriteItem", tableARN(table, ""), ""})
 		}
 	case *dynamodb.BatchGetItemInput:
 		for table := range in.RequestItems {
-			calls = append(calls, Call{"dynamodb:BatchGetItem", tableARN(table, "")})
+			calls = append(calls, Call{"dynamodb:BatchGetItem", tableARN(table, ""), ""})
 		}
+	case *ssm.GetParametersInput:
+		calls = parameterCalls(in.Names, aws.ToBool(in.WithDecryption))
+	case *secretsmanager.BatchGetSecretValueInput:
+		calls = append(secretCalls(in.SecretIdList), Call{"secretsmanager:BatchGetSecretValue", "*", ""})
+	case *secretsmanager.GetSecretValueInput:
+		calls = secretCalls([]string{aws.ToString(in.SecretId)})
 	default:
 		action := prefix + ":" + op
 		if a, ok := iamAction[action]; ok {
 			action = a
 		}
-		calls = append(calls, Call{action, resourceOf(prefix, params)})
+		calls = append(calls, Call{action, resourceOf(prefix, params), ""})
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -194,8 +212,8 @@ func PolicyProblems(tpl *templatetest.Template, id string, calls []Call) []strin
 		allowed := false
 		for i, s := range stmts {
 			for _, a := range s.Actions {
-				one := templatetest.Statement{Actions: []string{a}, Resources: s.Resources}
-				if one.Allows(call.Action, call.Resource) {
+				one := templatetest.Statement{Actions: []string{a}, Resources: s.Resources, Via: s.Via}
+				if one.AllowsVia(call.Action, call.Resource, call.Via) {
 					allowed, used[i][a] = true, true
 				}
 			}
@@ -250,7 +268,7 @@ func CheckPolicies(tb testing.TB, id string, calls []Call) {
 		}
 		refused := false
 		for _, call := range calls {
-			if !slices.ContainsFunc(rest, func(s templatetest.Statement) bool { return s.Allows(call.Action, call.Resource) }) {
+			if !slices.ContainsFunc(rest, func(s templatetest.Statement) bool { return s.AllowsVia(call.Action, call.Resource, call.Via) }) {
 				refused = true
 				break
 			}

@@ -3,6 +3,7 @@ package templatetest
 import (
 	"fmt"
 	"path"
+	"slices"
 	"strings"
 )
 
@@ -12,6 +13,10 @@ type Statement struct {
 	Source    string // which entry of Policies it came from, for messages
 	Actions   []string
 	Resources []string
+	// Via holds the services of a StringEquals kms:ViaService condition:
+	// the statement allows only what AWS does on the function's behalf
+	// through one of them (kms:Decrypt by SSM, say). Empty: no condition.
+	Via []string
 }
 
 // policyTemplate is a SAM policy template: the parameter it takes and the
@@ -53,8 +58,9 @@ var policyTemplates = map[string]policyTemplate{
 }
 
 // Statements expands the Policies of a function or state machine: SAM
-// policy templates by the table above, inline Statement lists as written.
-// Managed policy names and Deny statements are not supported.
+// policy templates by the table above, inline Statement lists as written,
+// and a Ref to an AWS::IAM::ManagedPolicy of the template as its
+// statements. AWS managed policies and Deny statements are not supported.
 func (t *Template) Statements(id string) ([]Statement, error) {
 	r, ok := t.Resources[id]
 	if !ok {
@@ -93,8 +99,11 @@ func (t *Template) expand(p any) ([]Statement, error) {
 		return nil, fmt.Errorf("%v: want a policy template {Name: {Param: value}} or {Statement: [...]}", p)
 	}
 	for name, arg := range m {
-		if name == "Statement" {
+		switch name {
+		case "Statement":
 			return t.inline(arg)
+		case "Ref":
+			return t.managedPolicy(arg)
 		}
 		pt, ok := policyTemplates[name]
 		if !ok {
@@ -117,6 +126,37 @@ func (t *Template) expand(p any) ([]Statement, error) {
 	return nil, nil
 }
 
+// managedPolicy expands a Ref to a managed policy of the template.
+func (t *Template) managedPolicy(ref any) ([]Statement, error) {
+	id, _ := ref.(string)
+	r, ok := t.Resources[id]
+	if !ok || r.Type != "AWS::IAM::ManagedPolicy" {
+		return nil, fmt.Errorf("a Ref to %v: want an AWS::IAM::ManagedPolicy of the template; other managed policies are unknown to this checker", ref)
+	}
+	stmts, err := t.inline(mapping(r.Properties["PolicyDocument"])["Statement"])
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", id, err)
+	}
+	for i := range stmts {
+		stmts[i].Source = id + " " + stmts[i].Source
+	}
+	return stmts, nil
+}
+
+// viaServices reads a statement's Condition: only StringEquals on
+// kms:ViaService is modelled, and anything else is an error rather than a
+// condition silently ignored.
+func (t *Template) viaServices(cond any) ([]string, error) {
+	if cond == nil {
+		return nil, nil
+	}
+	eq := mapping(mapping(cond)["StringEquals"])
+	if len(mapping(cond)) != 1 || len(eq) != 1 || eq["kms:ViaService"] == nil {
+		return nil, fmt.Errorf("the condition %v is unknown to this checker: it models StringEquals on kms:ViaService only", cond)
+	}
+	return t.ResolveList(eq["kms:ViaService"])
+}
+
 func (t *Template) inline(v any) ([]Statement, error) {
 	var out []Statement
 	for i, s := range list(v) {
@@ -132,15 +172,28 @@ func (t *Template) inline(v any) ([]Statement, error) {
 		if err != nil {
 			return nil, fmt.Errorf("inline statement %d, Resource: %w", i, err)
 		}
+		via, err := t.viaServices(m["Condition"])
+		if err != nil {
+			return nil, fmt.Errorf("inline statement %d: %w", i, err)
+		}
 		sid, _ := m["Sid"].(string)
-		out = append(out, Statement{Source: "Statement " + sid, Actions: actions, Resources: resources})
+		out = append(out, Statement{Source: "Statement " + sid, Actions: actions, Resources: resources, Via: via})
 	}
 	return out, nil
 }
 
 // Allows reports whether s allows action on resource, with IAM's
-// wildcards (* and ?) and case-insensitive action names.
-func (s Statement) Allows(action, resource string) bool {
+// wildcards (* and ?) and case-insensitive action names, when the function
+// calls it itself.
+func (s Statement) Allows(action, resource string) bool { return s.AllowsVia(action, resource, "") }
+
+// AllowsVia reports whether s allows action on resource when it is called
+// through the service via ("ssm.us-east-1.amazonaws.com"; "" when the
+// function calls it itself).
+func (s Statement) AllowsVia(action, resource, via string) bool {
+	if len(s.Via) > 0 && !slices.Contains(s.Via, via) {
+		return false
+	}
 	actionOK := false
 	for _, a := range s.Actions {
 		if wildcard(strings.ToLower(a), strings.ToLower(action)) {

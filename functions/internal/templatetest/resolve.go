@@ -59,6 +59,8 @@ var kinds = map[string]kind{
 	"AWS::Logs::LogGroup": {ref: same, attrs: map[string]func(string) string{
 		"Arn": func(n string) string { return arn("logs", "log-group:"+n+":*") },
 	}},
+	"AWS::IAM::ManagedPolicy": {ref: func(n string) string { return "arn:" + Partition + ":iam::" + Account + ":policy/" + n },
+		attrs: map[string]func(string) string{}},
 	"AWS::CloudWatch::Alarm": {ref: same, attrs: map[string]func(string) string{
 		"Arn": func(n string) string { return arn("cloudwatch", "alarm:"+n) },
 	}},

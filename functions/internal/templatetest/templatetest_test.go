@@ -139,3 +139,67 @@ func TestProblems(t *testing.T) {
 		t.Fatal("a !GetAtt without a dot parsed")
 	}
 }
+
+// Ensure a Ref to a managed policy of the template expands to its
+// statements, and a kms:ViaService condition allows only calls made
+// through its services.
+func TestManagedPolicyAndViaService(t *testing.T) {
+	const text = `
+Resources:
+  Secrets:
+    Type: AWS::IAM::ManagedPolicy
+    Properties:
+      PolicyDocument:
+        Version: "2012-10-17"
+        Statement:
+          - {Sid: Read, Effect: Allow, Action: [ssm:GetParameters], Resource: !Sub "arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter/app/*"}
+          - Sid: Decrypt
+            Effect: Allow
+            Action: kms:Decrypt
+            Resource: "*"
+            Condition: {StringEquals: {kms:ViaService: [!Sub "ssm.${AWS::Region}.${AWS::URLSuffix}"]}}
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties: {Policies: [!Ref Secrets]}
+  Odd:
+    Type: AWS::Serverless::Function
+    Properties: {Policies: [{Statement: [{Effect: Allow, Action: kms:Decrypt, Resource: "*", Condition: {Bool: {aws:SecureTransport: true}}}]}]}
+`
+	tpl, err := templatetest.Parse("t.yaml", []byte(text))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p := tpl.CheckReferences(); len(p) != 0 {
+		t.Fatalf("references: %v", p)
+	}
+	stmts, err := tpl.Statements("Fn")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(stmts) != 2 || stmts[0].Source != "Fn Policies[0] Secrets Statement Read" {
+		t.Fatalf("statements %+v", stmts)
+	}
+	const via = "ssm.us-east-1.amazonaws.com"
+	allow := []struct {
+		action, resource, via string
+		want                  bool
+	}{
+		{"ssm:GetParameters", "arn:aws:ssm:us-east-1:123456789012:parameter/app/x", "", true},
+		{"ssm:GetParameters", "arn:aws:ssm:us-east-1:123456789012:parameter/other/x", "", false},
+		{"kms:Decrypt", "arn:aws:kms:us-east-1:123456789012:key/k", via, true},
+		{"kms:Decrypt", "arn:aws:kms:us-east-1:123456789012:key/k", "", false},
+		{"kms:Decrypt", "arn:aws:kms:us-east-1:123456789012:key/k", "secretsmanager.us-east-1.amazonaws.com", false},
+	}
+	for _, a := range allow {
+		got := false
+		for _, s := range stmts {
+			got = got || s.AllowsVia(a.action, a.resource, a.via)
+		}
+		if got != a.want {
+			t.Errorf("%s on %s via %q allowed = %v, want %v", a.action, a.resource, a.via, got, a.want)
+		}
+	}
+	if _, err := tpl.Statements("Odd"); err == nil || !strings.Contains(err.Error(), "models StringEquals on kms:ViaService only") {
+		t.Errorf("Statements with another condition: %v, want it refused", err)
+	}
+}

@@ -14,7 +14,7 @@ func actCommand(ctx context.Context, cmd string, args []string, stdout io.Writer
 	fs := newFlags(cmd)
 	var cf clientFlags
 	cf.register(fs)
-	note := fs.String("note", "", "a note: the resolution, what was tried (required by escalate)")
+	note := fs.String("note", "", "a note kept on the timeline: the resolution, what was tried (required by escalate)")
 	rest, err := parseArgs(fs, args, stdout)
 	if err != nil {
 		return err
@@ -38,6 +38,9 @@ func actCommand(ctx context.Context, cmd string, args []string, stdout io.Writer
 		action = "notes"
 		if text == "" {
 			return usageError("usage: tierline note ID TEXT")
+		}
+		if *note != "" {
+			return usageError("note takes its text after the ID, not in --note: tierline note ID TEXT")
 		}
 		a.Note = text
 	case "assign":

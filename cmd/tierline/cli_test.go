@@ -41,7 +41,10 @@ func TestCLI(t *testing.T) {
 		{"note adds a note", []string{"note", id, "tunnel", "flapping"}, 0, "is open at L1"},
 		{"escalate needs a note", []string{"escalate", id}, 2, "escalate needs --note"},
 		{"escalate with a note, flag after the id", []string{"escalate", id, "--note", "restarted the IPsec daemon"}, 0, "is open at L2"},
-		{"ack", []string{"ack", id}, 0, "is acknowledged at L2, assigned to alice"},
+		{"ack with a note", []string{"ack", id, "--note", "on site in 10 minutes"}, 0, "is acknowledged at L2, assigned to alice"},
+		{"assign with a note", []string{"assign", id, "bob", "--note", "bob has the router keys"}, 0, "assigned to bob"},
+		{"show says who acted for whom", []string{"show", id}, 0, "by ops (as alice)"},
+		{"note refuses --note beside its text", []string{"note", id, "text", "--note", "more"}, 2, "not in --note"},
 		{"ack twice conflicts", []string{"ack", id}, 1, "already acknowledged"},
 		{"resolve with a note", []string{"resolve", id, "--note", "ISP replaced the router"}, 0, "is resolved at L2"},
 		{"json output", []string{"show", id, "--json"}, 0, `"resolution": "ISP replaced the router"`},
@@ -60,13 +63,17 @@ func TestCLI(t *testing.T) {
 		})
 	}
 	got := a.ticket(id)
-	var noted, escalated bool
+	want := map[string]bool{"tunnel flapping": false, "restarted the IPsec daemon": false,
+		"on site in 10 minutes": false, "bob has the router keys": false}
 	for _, e := range got.Timeline {
-		noted = noted || (e.Kind == "noted" && e.Actor == "alice" && e.Note == "tunnel flapping")
-		escalated = escalated || (e.Kind == "escalated" && e.Note == "restarted the IPsec daemon")
+		if _, ok := want[e.Note]; ok && e.Actor == "ops" && e.OnBehalf == "alice" {
+			want[e.Note] = true
+		}
 	}
-	if !noted || !escalated {
-		t.Fatalf("timeline %+v lacks the CLI's note or escalation by alice", got.Timeline)
+	for note, found := range want {
+		if !found {
+			t.Errorf("timeline %+v lacks %q by ops on behalf of alice", got.Timeline, note)
+		}
 	}
 }
 

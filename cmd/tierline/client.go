@@ -32,7 +32,7 @@ type clientFlags struct {
 func (f *clientFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.url, "url", envOr("TIERLINE_URL", "http://127.0.0.1:8080"), "tierline `URL` (TIERLINE_URL)")
 	fs.StringVar(&f.key, "key", os.Getenv("TIERLINE_API_KEY"), "api `key` (TIERLINE_API_KEY)")
-	fs.StringVar(&f.as, "as", envOr("TIERLINE_ACTOR", os.Getenv("USER")), "who is acting, for the timeline (TIERLINE_ACTOR, default $USER)")
+	fs.StringVar(&f.as, "as", envOr("TIERLINE_ACTOR", os.Getenv("USER")), "whom you act for, kept on the timeline beside the api key's name (TIERLINE_ACTOR, default $USER)")
 	fs.BoolVar(&f.json, "json", false, "print the API's JSON")
 }
 

@@ -65,6 +65,7 @@ func printTicket(w io.Writer, t wire.Ticket) {
 	}
 	row("resolution", t.Resolution)
 	row("follows", t.Previous)
+	row("truncated", strings.Join(t.Truncated, ", "))
 	if t.Requester != nil {
 		row("requester", strings.TrimSpace(t.Requester.Name+" <"+t.Requester.Email+">"))
 	}
@@ -88,7 +89,7 @@ func printTicket(w io.Writer, t wire.Ticket) {
 func eventLine(e wire.Event) string {
 	var parts []string
 	if e.Actor != "" {
-		parts = append(parts, "by "+oneLine(e.Actor))
+		parts = append(parts, "by "+oneLine(by(e)))
 	}
 	switch e.Kind {
 	case "escalated":
@@ -107,6 +108,15 @@ func eventLine(e wire.Event) string {
 		parts = append(parts, fmt.Sprintf("%q", e.Note)) // %q escapes as oneLine does, and quotes
 	}
 	return strings.Join(parts, "; ")
+}
+
+// by names who did e: the api key or integration, and whom it acted for
+// beside it, "ops (as alice)", never instead.
+func by(e wire.Event) string {
+	if e.OnBehalf == "" || e.OnBehalf == e.Actor {
+		return e.Actor
+	}
+	return e.Actor + " (as " + e.OnBehalf + ")"
 }
 
 // indent puts prefix before every line of s that is not empty.

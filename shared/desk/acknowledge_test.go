@@ -4,18 +4,20 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tierline/tierline/shared/desk"
 	"github.com/tierline/tierline/shared/ticket"
 )
 
 // Ensure acknowledging takes the ticket: it is acknowledged by and
-// assigned to who, and the escalation clock keeps its generation.
+// assigned to who, and a new escalation clock runs towards the resolve
+// deadline.
 func TestAcknowledge(t *testing.T) {
 	t.Parallel()
 	e := MustService(t)
 	before := MustTicket(t, e, Alert("db-1"))
 	MustOutbox(t, e)
 	e.Clock.Add(time.Minute)
-	tk, err := e.Desk.Acknowledge(ctx, before.ID, "bob")
+	tk, err := e.Desk.Acknowledge(ctx, before.ID, desk.By("bob"), "")
 	if err != nil {
 		t.Fatalf("Acknowledge: %v", err)
 	}
@@ -28,9 +30,9 @@ func TestAcknowledge(t *testing.T) {
 	if want := start.Add(time.Minute); !tk.AcknowledgedAt.Equal(want) {
 		t.Errorf("AcknowledgedAt=%v, want %v", tk.AcknowledgedAt, want)
 	}
-	if tk.Version != before.Version+1 || tk.Clock != before.Clock || tk.Notices != before.Notices {
+	if tk.Version != before.Version+1 || tk.Clock != before.Clock+1 || tk.Notices != before.Notices {
 		t.Errorf("Version=%d Clock=%d Notices=%d, want %d %d %d", tk.Version, tk.Clock, tk.Notices,
-			before.Version+1, before.Clock, before.Notices)
+			before.Version+1, before.Clock+1, before.Notices)
 	}
 	if ev := Last(t, tk); ev.Kind != ticket.EventAcknowledged || ev.Actor != "bob" {
 		t.Errorf("last event %s by %q, want acknowledged by bob", ev.Kind, ev.Actor)
@@ -45,10 +47,10 @@ func TestAcknowledgeKeepsAssignee(t *testing.T) {
 	t.Parallel()
 	e := MustService(t)
 	tk := MustTicket(t, e, Alert("db-1"))
-	if _, err := e.Desk.Assign(ctx, tk.ID, "lead", "carol"); err != nil {
+	if _, err := e.Desk.Assign(ctx, tk.ID, desk.By("lead"), "carol", ""); err != nil {
 		t.Fatal(err)
 	}
-	tk, err := e.Desk.Acknowledge(ctx, tk.ID, "bob")
+	tk, err := e.Desk.Acknowledge(ctx, tk.ID, desk.By("bob"), "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -80,7 +82,7 @@ func TestAcknowledgeRefusals(t *testing.T) {
 			e := MustService(t)
 			before := MustTicketIn(t, e, "db-1", tt.status)
 			MustOutbox(t, e)
-			tk, err := e.Desk.Acknowledge(ctx, tt.id(before), "bob")
+			tk, err := e.Desk.Acknowledge(ctx, tt.id(before), desk.By("bob"), "")
 			if tk != nil {
 				t.Errorf("Acknowledge returned a ticket with its error")
 			}

@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tierline/tierline/shared/desk"
 	"github.com/tierline/tierline/shared/ticket"
 )
 
@@ -315,7 +316,7 @@ func TestAdvanceClimbStopsWhenResolved(t *testing.T) {
 			}
 			MustSettle(t, e)
 			e.Clock.Add(time.Minute)
-			if _, err := e.Desk.Resolve(ctx, tk.ID, "bob", "freed space"); err != nil {
+			if _, err := e.Desk.Resolve(ctx, tk.ID, desk.By("bob"), "freed space"); err != nil {
 				t.Fatal(err)
 			}
 			if tt.dispatch {
@@ -345,24 +346,24 @@ func TestAdvanceClimbStopsWhenResolved(t *testing.T) {
 }
 
 // Ensure an acknowledged ticket does not escalate at its acknowledge
-// deadline: the timer moves on to the resolve deadline and escalates then.
+// deadline: its clock runs for the resolve deadline and escalates then.
 func TestAdvanceAcknowledgedTicketDoesNotEscalate(t *testing.T) {
 	t.Parallel()
 	e := MustService(t)
 	tk := settled(t, e, Alert("db-1"))
 	e.Clock.Add(time.Minute)
-	if _, err := e.Desk.Acknowledge(ctx, tk.ID, "bob"); err != nil {
+	if _, err := e.Desk.Acknowledge(ctx, tk.ID, desk.By("bob"), ""); err != nil {
 		t.Fatal(err)
 	}
 	MustDispatch(t, e)
+	CheckWakes(t, "Pending", MustPending(t, e, tk.ID), []ticket.Wake{{TicketID: tk.ID, Clock: 2, At: start.Add(time.Hour)}})
 	e.Clock.Add(time.Minute)
-	if n, err := e.Timer.Tick(ctx, e.Desk.Advance); err != nil || n != 1 {
-		t.Fatalf("Tick=%d, %v, want 1", n, err)
+	if n, err := e.Timer.Tick(ctx, e.Desk.Advance); err != nil || n != 0 {
+		t.Fatalf("Tick at the acknowledge deadline=%d, %v, want 0", n, err)
 	}
 	if tk := MustGet(t, e, tk.ID); tk.Tier != ticket.L1 || tk.Status != ticket.StatusAcknowledged {
 		t.Errorf("Tier=%v Status=%v, want L1 acknowledged", tk.Tier, tk.Status)
 	}
-	CheckWakes(t, "Pending", MustPending(t, e, tk.ID), []ticket.Wake{{TicketID: tk.ID, Clock: 1, At: start.Add(time.Hour)}})
 	e.Clock.Add(time.Hour - 2*time.Minute)
 	if n, err := e.Timer.Tick(ctx, e.Desk.Advance); err != nil || n != 1 {
 		t.Fatalf("Tick=%d, %v, want 1", n, err)

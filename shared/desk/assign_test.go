@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tierline/tierline/shared/desk"
 	"github.com/tierline/tierline/shared/ticket"
 )
 
@@ -26,7 +27,7 @@ func TestAssign(t *testing.T) {
 			before := MustTicketIn(t, e, "db-1", tt.status)
 			MustOutbox(t, e)
 			e.Clock.Add(time.Minute)
-			if _, err := e.Desk.Assign(ctx, before.ID, "lead", " carol "); err != nil {
+			if _, err := e.Desk.Assign(ctx, before.ID, desk.By("lead"), " carol ", ""); err != nil {
 				t.Fatalf("Assign: %v", err)
 			}
 			tk := MustGet(t, e, before.ID)
@@ -72,7 +73,7 @@ func TestAssignRefusals(t *testing.T) {
 			e := MustService(t)
 			before := MustTicketIn(t, e, "db-1", tt.status)
 			MustOutbox(t, e)
-			_, err := e.Desk.Assign(ctx, tt.id(before), "lead", tt.assignee)
+			_, err := e.Desk.Assign(ctx, tt.id(before), desk.By("lead"), tt.assignee, "")
 			CheckRefused(t, e, before, err, tt.want)
 		})
 	}

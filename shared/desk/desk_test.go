@@ -213,9 +213,9 @@ func MustTicketIn(tb testing.TB, e *Env, key string, status ticket.Status) *tick
 	var err error
 	switch status {
 	case ticket.StatusAcknowledged:
-		tk, err = e.Desk.Acknowledge(ctx, tk.ID, "ann")
+		tk, err = e.Desk.Acknowledge(ctx, tk.ID, desk.By("ann"), "")
 	case ticket.StatusResolved:
-		tk, err = e.Desk.Resolve(ctx, tk.ID, "ann", "freed space")
+		tk, err = e.Desk.Resolve(ctx, tk.ID, desk.By("ann"), "freed space")
 	}
 	if err != nil {
 		tb.Fatalf("bring ticket to %s: %v", status, err)
@@ -230,7 +230,7 @@ func MustTicketAt(tb testing.TB, e *Env, key string, tier ticket.Tier) *ticket.T
 	tk := MustTicket(tb, e, Alert(key))
 	for tk.Tier < tier {
 		var err error
-		if tk, err = e.Desk.Escalate(ctx, tk.ID, "ann", "over to the next tier"); err != nil {
+		if tk, err = e.Desk.Escalate(ctx, tk.ID, desk.By("ann"), "over to the next tier"); err != nil {
 			tb.Fatalf("Escalate to %s: %v", tier, err)
 		}
 	}
@@ -377,7 +377,7 @@ func acknowledged(tb testing.TB, e *Env) *ticket.Ticket {
 // escalated escalates tk by hand, which starts its clock's next generation.
 func escalated(tb testing.TB, e *Env, tk *ticket.Ticket) *ticket.Ticket {
 	tb.Helper()
-	tk, err := e.Desk.Escalate(ctx, tk.ID, "ann", "over to you")
+	tk, err := e.Desk.Escalate(ctx, tk.ID, desk.By("ann"), "over to you")
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tierline/tierline/shared/desk"
 	"github.com/tierline/tierline/shared/ticket"
 )
 
@@ -33,7 +34,7 @@ func TestDispatch(t *testing.T) {
 		{name: "manual_escalation", act: func(tb testing.TB, e *Env) string {
 			tk := settled(tb, e, Alert("db-1"))
 			e.Clock.Add(time.Minute)
-			if _, err := e.Desk.Escalate(ctx, tk.ID, "bob", "needs a DBA"); err != nil {
+			if _, err := e.Desk.Escalate(ctx, tk.ID, desk.By("bob"), "needs a DBA"); err != nil {
 				tb.Fatal(err)
 			}
 			return tk.ID
@@ -54,7 +55,7 @@ func TestDispatch(t *testing.T) {
 		// Ensure resolving stops the clock and pages no one.
 		{name: "resolve", act: func(tb testing.TB, e *Env) string {
 			tk := settled(tb, e, Alert("db-1"))
-			if _, err := e.Desk.Resolve(ctx, tk.ID, "bob", "fixed"); err != nil {
+			if _, err := e.Desk.Resolve(ctx, tk.ID, desk.By("bob"), "fixed"); err != nil {
 				tb.Fatal(err)
 			}
 			return tk.ID
@@ -68,12 +69,12 @@ func TestDispatch(t *testing.T) {
 		// Ensure reopening hands the ticket to its tier again and starts a new clock.
 		{name: "reopen", act: func(tb testing.TB, e *Env) string {
 			tk := settled(tb, e, Alert("db-1"))
-			if _, err := e.Desk.Resolve(ctx, tk.ID, "bob", "fixed"); err != nil {
+			if _, err := e.Desk.Resolve(ctx, tk.ID, desk.By("bob"), "fixed"); err != nil {
 				tb.Fatal(err)
 			}
 			MustSettle(tb, e)
 			e.Clock.Add(time.Hour)
-			if _, err := e.Desk.Reopen(ctx, tk.ID, "bob", "back again"); err != nil {
+			if _, err := e.Desk.Reopen(ctx, tk.ID, desk.By("bob"), "back again"); err != nil {
 				tb.Fatal(err)
 			}
 			return tk.ID
@@ -87,22 +88,22 @@ func TestDispatch(t *testing.T) {
 			return tk.ID
 		},
 			pending: []ticket.Wake{{Clock: 1, At: start.Add(2 * time.Minute)}}},
-		// Ensure an acknowledgement pages no one and leaves the clock alone.
+		// Ensure an acknowledgement pages no one and moves the clock to the resolve deadline.
 		{name: "acknowledge", act: func(tb testing.TB, e *Env) string {
 			tk := settled(tb, e, Alert("db-1"))
-			if _, err := e.Desk.Acknowledge(ctx, tk.ID, "bob"); err != nil {
+			if _, err := e.Desk.Acknowledge(ctx, tk.ID, desk.By("bob"), ""); err != nil {
 				tb.Fatal(err)
 			}
 			return tk.ID
-		},
-			pending: []ticket.Wake{{Clock: 1, At: start.Add(2 * time.Minute)}}},
+		}, changes: 1,
+			pending: []ticket.Wake{{Clock: 2, At: start.Add(time.Hour)}}},
 		// Ensure notes and assignments page no one.
 		{name: "note_and_assign", act: func(tb testing.TB, e *Env) string {
 			tk := settled(tb, e, Alert("db-1"))
-			if _, err := e.Desk.Note(ctx, tk.ID, "bob", "looking"); err != nil {
+			if _, err := e.Desk.Note(ctx, tk.ID, desk.By("bob"), "looking"); err != nil {
 				tb.Fatal(err)
 			}
-			if _, err := e.Desk.Assign(ctx, tk.ID, "bob", "carol"); err != nil {
+			if _, err := e.Desk.Assign(ctx, tk.ID, desk.By("bob"), "carol", ""); err != nil {
 				tb.Fatal(err)
 			}
 			return tk.ID
@@ -133,13 +134,13 @@ func TestDispatchOneBatch(t *testing.T) {
 	}{
 		// Ensure a timer that a later change of the batch stops is not started at all.
 		{name: "created_then_resolved", act: func(tb testing.TB, e *Env, tk *ticket.Ticket) {
-			if _, err := e.Desk.Resolve(ctx, tk.ID, "bob", "false alarm"); err != nil {
+			if _, err := e.Desk.Resolve(ctx, tk.ID, desk.By("bob"), "false alarm"); err != nil {
 				tb.Fatal(err)
 			}
 		}, notices: []ticket.Notice{{Tier: ticket.L1, Seq: 1}}},
 		// Ensure only the clock of the manual escalation runs.
 		{name: "created_then_escalated", act: func(tb testing.TB, e *Env, tk *ticket.Ticket) {
-			if _, err := e.Desk.Escalate(ctx, tk.ID, "bob", "needs a DBA"); err != nil {
+			if _, err := e.Desk.Escalate(ctx, tk.ID, desk.By("bob"), "needs a DBA"); err != nil {
 				tb.Fatal(err)
 			}
 		},
@@ -147,10 +148,10 @@ func TestDispatchOneBatch(t *testing.T) {
 			pending: []ticket.Wake{{Clock: 2, At: start.Add(5 * time.Minute)}}},
 		// Ensure a reopen after a resolve in one batch leaves the new clock running.
 		{name: "resolved_then_reopened", act: func(tb testing.TB, e *Env, tk *ticket.Ticket) {
-			if _, err := e.Desk.Resolve(ctx, tk.ID, "bob", "fixed"); err != nil {
+			if _, err := e.Desk.Resolve(ctx, tk.ID, desk.By("bob"), "fixed"); err != nil {
 				tb.Fatal(err)
 			}
-			if _, err := e.Desk.Reopen(ctx, tk.ID, "bob", "back"); err != nil {
+			if _, err := e.Desk.Reopen(ctx, tk.ID, desk.By("bob"), "back"); err != nil {
 				tb.Fatal(err)
 			}
 		},
@@ -159,9 +160,9 @@ func TestDispatchOneBatch(t *testing.T) {
 		// Ensure a resolve after a reopen in one batch leaves no clock running.
 		{name: "reopened_then_resolved", act: func(tb testing.TB, e *Env, tk *ticket.Ticket) {
 			for _, step := range []func() (*ticket.Ticket, error){
-				func() (*ticket.Ticket, error) { return e.Desk.Resolve(ctx, tk.ID, "bob", "fixed") },
-				func() (*ticket.Ticket, error) { return e.Desk.Reopen(ctx, tk.ID, "bob", "back") },
-				func() (*ticket.Ticket, error) { return e.Desk.Resolve(ctx, tk.ID, "bob", "fixed for real") },
+				func() (*ticket.Ticket, error) { return e.Desk.Resolve(ctx, tk.ID, desk.By("bob"), "fixed") },
+				func() (*ticket.Ticket, error) { return e.Desk.Reopen(ctx, tk.ID, desk.By("bob"), "back") },
+				func() (*ticket.Ticket, error) { return e.Desk.Resolve(ctx, tk.ID, desk.By("bob"), "fixed for real") },
 			} {
 				if _, err := step(); err != nil {
 					tb.Fatal(err)
@@ -189,7 +190,7 @@ func TestDispatchTwice(t *testing.T) {
 	t.Parallel()
 	e := MustService(t)
 	tk := MustTicket(t, e, Alert("db-1"))
-	if _, err := e.Desk.Escalate(ctx, tk.ID, "bob", "needs a DBA"); err != nil {
+	if _, err := e.Desk.Escalate(ctx, tk.ID, desk.By("bob"), "needs a DBA"); err != nil {
 		t.Fatal(err)
 	}
 	critical := MustTicket(t, e, ticket.Signal{Title: "site down", DedupKey: "web", Severity: "critical"})

@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tierline/tierline/shared/desk"
 	"github.com/tierline/tierline/shared/ticket"
 )
 
@@ -41,7 +42,7 @@ func TestEscalate(t *testing.T) {
 			before := tt.setup(t, e)
 			e.Clock.Add(time.Minute)
 			now := e.Clock.Now()
-			if _, err := e.Desk.Escalate(ctx, before.ID, "bob", "  disk is failing; need a swap  "); err != nil {
+			if _, err := e.Desk.Escalate(ctx, before.ID, desk.By("bob"), "  disk is failing; need a swap  "); err != nil {
 				t.Fatalf("Escalate: %v", err)
 			}
 			tk := MustGet(t, e, before.ID)
@@ -97,7 +98,7 @@ func TestEscalateRefusals(t *testing.T) {
 		// Ensure the top is the ticket's own policy's top: hardware ends at L2.
 		{name: "top_tier_of_hardware", setup: func(tb testing.TB, e *Env) *ticket.Ticket {
 			tk := MustTicket(tb, e, hardware)
-			tk, err := e.Desk.Escalate(ctx, tk.ID, "ann", "needs a new disk")
+			tk, err := e.Desk.Escalate(ctx, tk.ID, desk.By("ann"), "needs a new disk")
 			if err != nil {
 				tb.Fatal(err)
 			}
@@ -110,7 +111,7 @@ func TestEscalateRefusals(t *testing.T) {
 		// Ensure a resolved ticket at the top tier is refused as resolved.
 		{name: "resolved_at_top_tier", setup: func(tb testing.TB, e *Env) *ticket.Ticket {
 			tk := MustTicketAt(tb, e, "db-1", ticket.L3)
-			tk, err := e.Desk.Resolve(ctx, tk.ID, "ann", "fixed")
+			tk, err := e.Desk.Resolve(ctx, tk.ID, desk.By("ann"), "fixed")
 			if err != nil {
 				tb.Fatal(err)
 			}
@@ -123,7 +124,7 @@ func TestEscalateRefusals(t *testing.T) {
 			e := MustService(t)
 			before := tt.setup(t, e)
 			MustOutbox(t, e)
-			_, err := e.Desk.Escalate(ctx, tt.id(before), "bob", tt.note)
+			_, err := e.Desk.Escalate(ctx, tt.id(before), desk.By("bob"), tt.note)
 			CheckRefused(t, e, before, err, tt.want)
 			if msg := ticket.ErrorMessage(err); !strings.Contains(msg, tt.message) {
 				t.Errorf("Message=%q, want it to contain %q", msg, tt.message)

@@ -37,13 +37,15 @@ const (
 	FieldIdempotencyKey = "idempotency_key"
 )
 
-// Limits on a submission. They are below ticket's own limits, so nothing
-// a requester typed is cut short on the ticket.
+// Limits on a submission, said to a person in characters. They are below
+// ticket's own limits in bytes (a character is at most 4 bytes:
+// ticket.MaxRequester, MaxTitle, MaxDescription), so nothing a requester
+// typed is cut short on the ticket.
 const (
-	MaxRequesterName = 200   // characters
-	MaxEmail         = 254   // bytes, as RFC 5321 allows
-	MaxSubject       = 200   // characters
-	MaxDetails       = 10000 // characters
+	MaxRequesterName = 200             // characters
+	MaxEmail         = ticket.MaxEmail // bytes, as RFC 5321 allows
+	MaxSubject       = 200             // characters
+	MaxDetails       = 10000           // characters
 )
 
 // FieldError is what is wrong with one field of a submission, said so

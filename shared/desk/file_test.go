@@ -233,7 +233,7 @@ func TestFile_idempotency(t *testing.T) {
 
 	// Ensure the same key with the same answers is the same ticket, counted once.
 	again := MustFile(t, e, "it-help", request())
-	if again != (desk.Result{TicketID: first.TicketID, Outcome: desk.Duplicate}) {
+	if again.TicketID != first.TicketID || again.Outcome != desk.Duplicate {
 		t.Errorf("again: %+v, want duplicate of %s", again, first.TicketID)
 	}
 	tk := MustGet(t, e, first.TicketID)
@@ -251,10 +251,10 @@ func TestFile_idempotency(t *testing.T) {
 	}
 
 	// Ensure a resolved ticket is still the answer to its key.
-	if _, err := e.Desk.Resolve(ctx, first.TicketID, "ann", "new dock"); err != nil {
+	if _, err := e.Desk.Resolve(ctx, first.TicketID, desk.By("ann"), "new dock"); err != nil {
 		t.Fatal(err)
 	}
-	if r := MustFile(t, e, "it-help", request()); r != (desk.Result{TicketID: first.TicketID, Outcome: desk.Duplicate}) {
+	if r := MustFile(t, e, "it-help", request()); r.TicketID != first.TicketID || r.Outcome != desk.Duplicate {
 		t.Errorf("after resolve: %+v, want duplicate of %s", r, first.TicketID)
 	}
 	if tk := MustGet(t, e, first.TicketID); tk.Status != ticket.StatusResolved || tk.Occurrences != 1 {

@@ -25,8 +25,9 @@ const (
 
 // Result is the outcome of one signal.
 type Result struct {
-	TicketID string // empty when Ignored without a ticket
-	Outcome  Outcome
+	TicketID  string // empty when Ignored without a ticket
+	Outcome   Outcome
+	Truncated []string // the signal's fields cut to their limits, when it was applied (see ticket.Signal.Truncated)
 }
 
 // Ingest applies signals from an integration, in order, each in one atomic
@@ -75,7 +76,7 @@ func (s *Service) ingest(ctx context.Context, integration string, sig ticket.Sig
 			return nil, err
 		}
 		t.RememberDelivery(sig, now)
-		r = Result{TicketID: t.ID, Outcome: outcome}
+		r = Result{TicketID: t.ID, Outcome: outcome, Truncated: sig.Truncated}
 		return t, nil
 	})
 	if err != nil {
@@ -115,12 +116,12 @@ func (s *Service) apply(integration string, sig ticket.Signal, place ticket.Plac
 	case !open:
 		return nil, Ignored, nil
 	case sig.Action == ticket.Update:
-		if !latest.Revise(sig.Title, sig.Description, now) {
+		if !latest.Revise(sig, now) {
 			return nil, Ignored, nil
 		}
 		return latest, Updated, nil
 	case sig.Action == ticket.Acknowledge && latest.Status == ticket.StatusOpen:
-		if err := latest.Acknowledge(integration, now); err != nil {
+		if err := latest.Acknowledge(integration, s.Config.Deadlines(latest.Policy, latest.Tier), now); err != nil {
 			return nil, "", err
 		}
 		noteIfRoom(latest, integration, sig.Note, now)

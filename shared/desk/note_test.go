@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tierline/tierline/shared/desk"
 	"github.com/tierline/tierline/shared/ticket"
 )
 
@@ -28,7 +29,7 @@ func TestNote(t *testing.T) {
 			before := MustTicketIn(t, e, "db-1", tt.status)
 			MustOutbox(t, e)
 			e.Clock.Add(time.Minute)
-			if _, err := e.Desk.Note(ctx, before.ID, "bob", "checked df -h: /var is full"); err != nil {
+			if _, err := e.Desk.Note(ctx, before.ID, desk.By("bob"), "checked df -h: /var is full"); err != nil {
 				t.Fatalf("Note: %v", err)
 			}
 			tk := MustGet(t, e, before.ID)
@@ -71,7 +72,7 @@ func TestNoteRefusals(t *testing.T) {
 			e := MustService(t)
 			before := MustTicket(t, e, Alert("db-1"))
 			MustOutbox(t, e)
-			_, err := e.Desk.Note(ctx, tt.id(before), "bob", tt.note)
+			_, err := e.Desk.Note(ctx, tt.id(before), desk.By("bob"), tt.note)
 			CheckRefused(t, e, before, err, tt.want)
 		})
 	}

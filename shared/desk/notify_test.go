@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tierline/tierline/shared/desk"
 	"github.com/tierline/tierline/shared/ticket"
 )
 
@@ -212,20 +213,20 @@ func TestNotifyHandOff(t *testing.T) {
 		// Ensure the second hand-off carries the first escalation and the notes between.
 		{name: "second_escalation", climb: func(tb testing.TB, e *Env, tk *ticket.Ticket) {
 			tk = escalated(tb, e, tk)
-			if _, err := e.Desk.Note(ctx, tk.ID, "carol", "the disk is failing"); err != nil {
+			if _, err := e.Desk.Note(ctx, tk.ID, desk.By("carol"), "the disk is failing"); err != nil {
 				tb.Fatal(err)
 			}
-			if _, err := e.Desk.Escalate(ctx, tk.ID, "carol", "needs a disk swap"); err != nil {
+			if _, err := e.Desk.Escalate(ctx, tk.ID, desk.By("carol"), "needs a disk swap"); err != nil {
 				tb.Fatal(err)
 			}
 		}, tier: ticket.L3, from: ticket.L2, kind: ticket.EventEscalated, actor: "carol", reason: "escalated by carol", note: "needs a disk swap",
 			tried: []ticket.EventKind{ticket.EventNoted, ticket.EventAcknowledged, ticket.EventEscalated, ticket.EventNoted}},
 		// Ensure a reopened ticket is handed back with the reopen note and its whole history.
 		{name: "reopen", climb: func(tb testing.TB, e *Env, tk *ticket.Ticket) {
-			if _, err := e.Desk.Resolve(ctx, tk.ID, "bob", "freed space"); err != nil {
+			if _, err := e.Desk.Resolve(ctx, tk.ID, desk.By("bob"), "freed space"); err != nil {
 				tb.Fatal(err)
 			}
-			if _, err := e.Desk.Reopen(ctx, tk.ID, "ann", "full again"); err != nil {
+			if _, err := e.Desk.Reopen(ctx, tk.ID, desk.By("ann"), "full again"); err != nil {
 				tb.Fatal(err)
 			}
 		}, tier: ticket.L1, kind: ticket.EventReopened, actor: "ann", note: "full again",
@@ -236,10 +237,10 @@ func TestNotifyHandOff(t *testing.T) {
 			t.Parallel()
 			e := MustService(t)
 			tk := MustTicket(t, e, Alert("db-1"))
-			if _, err := e.Desk.Note(ctx, tk.ID, "bob", "checked df -h: /var is full"); err != nil {
+			if _, err := e.Desk.Note(ctx, tk.ID, desk.By("bob"), "checked df -h: /var is full"); err != nil {
 				t.Fatal(err)
 			}
-			tk, err := e.Desk.Acknowledge(ctx, tk.ID, "bob")
+			tk, err := e.Desk.Acknowledge(ctx, tk.ID, desk.By("bob"), "")
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tierline/tierline/shared/desk"
 	"github.com/tierline/tierline/shared/ticket"
 )
 
@@ -27,16 +28,16 @@ func TestReopen(t *testing.T) {
 			t.Parallel()
 			e := MustService(t)
 			tk := MustTicket(t, e, tt.sig)
-			if _, err := e.Desk.Acknowledge(ctx, tk.ID, "ann"); err != nil {
+			if _, err := e.Desk.Acknowledge(ctx, tk.ID, desk.By("ann"), ""); err != nil {
 				t.Fatal(err)
 			}
-			before, err := e.Desk.Resolve(ctx, tk.ID, "ann", "restarted")
+			before, err := e.Desk.Resolve(ctx, tk.ID, desk.By("ann"), "restarted")
 			if err != nil {
 				t.Fatal(err)
 			}
 			e.Clock.Add(time.Hour)
 			now := e.Clock.Now()
-			if _, err := e.Desk.Reopen(ctx, tk.ID, "bob", "it is back"); err != nil {
+			if _, err := e.Desk.Reopen(ctx, tk.ID, desk.By("bob"), "it is back"); err != nil {
 				t.Fatalf("Reopen: %v", err)
 			}
 			tk = MustGet(t, e, tk.ID)
@@ -94,7 +95,7 @@ func TestReopenRefusals(t *testing.T) {
 				tt.later(t, e)
 			}
 			MustOutbox(t, e)
-			_, err := e.Desk.Reopen(ctx, tt.id(before), "bob", tt.note)
+			_, err := e.Desk.Reopen(ctx, tt.id(before), desk.By("bob"), tt.note)
 			CheckRefused(t, e, before, err, tt.want)
 		})
 	}

@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tierline/tierline/shared/desk"
 	"github.com/tierline/tierline/shared/ticket"
 )
 
@@ -28,7 +29,7 @@ func TestResolve(t *testing.T) {
 			e := MustService(t)
 			before := MustTicketIn(t, e, "db-1", tt.status)
 			e.Clock.Add(time.Minute)
-			tk, err := e.Desk.Resolve(ctx, before.ID, "bob", tt.resolution)
+			tk, err := e.Desk.Resolve(ctx, before.ID, desk.By("bob"), tt.resolution)
 			if err != nil {
 				t.Fatalf("Resolve: %v", err)
 			}
@@ -72,7 +73,7 @@ func TestResolveRefusals(t *testing.T) {
 			e := MustService(t)
 			before := MustTicketIn(t, e, "db-1", tt.status)
 			MustOutbox(t, e)
-			_, err := e.Desk.Resolve(ctx, tt.id(before), "bob", tt.resolution)
+			_, err := e.Desk.Resolve(ctx, tt.id(before), desk.By("bob"), tt.resolution)
 			CheckRefused(t, e, before, err, tt.want)
 		})
 	}

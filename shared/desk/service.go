@@ -81,12 +81,34 @@ func ticketID(raw string) (string, error) {
 	return id, nil
 }
 
-// change loads ticket raw, lets fn change it, and stores it.
-func (s *Service) change(ctx context.Context, raw string, fn func(t *ticket.Ticket, now time.Time) error) (*ticket.Ticket, error) {
+// Actor is who calls a use case. Name is who tierline authenticated (an
+// api key's name, an integration) and is what the timeline records as the
+// actor. OnBehalf is whom the caller says it acts for (the API's "actor",
+// the CLI's --as): a claim, so it is recorded beside Name, never instead.
+type Actor struct {
+	Name     string
+	OnBehalf string
+}
+
+// By is the Actor name acting for no one else.
+func By(name string) Actor { return Actor{Name: name} }
+
+// String is how people read the actor: "ops (as alice)", or "ops".
+func (a Actor) String() string { return ticket.Event{Actor: a.Name, OnBehalf: a.OnBehalf}.By() }
+
+// change loads ticket raw, lets fn change it as by, and stores it: the
+// events fn appends are by's, for whomever by acts.
+func (s *Service) change(ctx context.Context, raw string, by Actor, fn func(t *ticket.Ticket, now time.Time) error) (*ticket.Ticket, error) {
 	id, err := ticketID(raw)
 	if err != nil {
 		return nil, err
 	}
 	now := s.now()
-	return s.Store.Update(ctx, id, func(t *ticket.Ticket) error { return fn(t, now) })
+	return s.Store.Update(ctx, id, func(t *ticket.Ticket) error {
+		since := len(t.Timeline)
+		if err := fn(t, now); err != nil {
+			return err
+		}
+		return t.ActedFor(since, by.OnBehalf)
+	})
 }

@@ -62,7 +62,7 @@ func (s *Server) hook(w http.ResponseWriter, r *http.Request) {
 	}
 	resp := wire.HookResponse{Results: make([]wire.HookResult, len(results))}
 	for i, res := range results {
-		resp.Results[i] = wire.HookResult{TicketID: res.TicketID, Outcome: string(res.Outcome)}
+		resp.Results[i] = wire.HookResult{TicketID: res.TicketID, Outcome: string(res.Outcome), Truncated: res.Truncated}
 	}
 	writeJSON(w, http.StatusAccepted, resp)
 }

@@ -124,9 +124,9 @@ var actionVerbs = map[string]opsgenieVerb{"close": verbClose, "acknowledge": ver
 // byID acts on the ticket named by its id. The id of another integration's
 // ticket is answered as not found.
 func (c *opsgenieCall) byID(verb opsgenieVerb, id string, sig ticket.Signal) {
-	ctx, d, who := c.r.Context(), c.s.desk, c.in.Name
+	ctx, d, who := c.r.Context(), c.s.desk, desk.By(c.in.Name)
 	t, err := d.Get(ctx, id)
-	if err == nil && t.Integration != who {
+	if err == nil && t.Integration != who.Name {
 		err = ticket.Errorf(ticket.NotFound, "ticket %q not found", id)
 	}
 	if err != nil {
@@ -136,11 +136,9 @@ func (c *opsgenieCall) byID(verb opsgenieVerb, id string, sig ticket.Signal) {
 	q := opsgenieRequest{action: verb, outcome: outcomeDone, alertID: t.ID}
 	switch sig.Action {
 	case ticket.Resolve:
-		_, err = d.Resolve(ctx, t.ID, who, firstNonBlank(sig.Note, "closed by "+who))
+		_, err = d.Resolve(ctx, t.ID, who, firstNonBlank(sig.Note, "closed by "+who.Name))
 	case ticket.Acknowledge:
-		if _, err = d.Acknowledge(ctx, t.ID, who); err == nil && sig.Note != "" {
-			_, err = d.Note(ctx, t.ID, who, sig.Note)
-		}
+		_, err = d.Acknowledge(ctx, t.ID, who, sig.Note)
 	case ticket.Annotate:
 		_, err = d.Note(ctx, t.ID, who, sig.Note)
 	case ticket.Update:

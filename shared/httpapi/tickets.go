@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/tierline/tierline/shared/desk"
 	"github.com/tierline/tierline/shared/intake"
 	"github.com/tierline/tierline/shared/store"
 	"github.com/tierline/tierline/shared/ticket"
@@ -76,15 +77,14 @@ func (s *Server) act(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	id, who := r.PathValue("id"), a.Actor
-	if who == "" {
-		who = caller(r)
-	}
+	// The api key is who acts; the "actor" the body names is whom it says
+	// it acts for, recorded beside it.
+	id, who := r.PathValue("id"), desk.Actor{Name: caller(r), OnBehalf: a.Actor}
 	ctx := r.Context()
 	var t *ticket.Ticket
 	switch r.PathValue("action") {
 	case "acknowledge":
-		t, err = s.desk.Acknowledge(ctx, id, who)
+		t, err = s.desk.Acknowledge(ctx, id, who, a.Note)
 	case "resolve":
 		resolution := a.Resolution
 		if resolution == "" {
@@ -96,7 +96,7 @@ func (s *Server) act(w http.ResponseWriter, r *http.Request) {
 	case "notes":
 		t, err = s.desk.Note(ctx, id, who, a.Note)
 	case "assign":
-		t, err = s.desk.Assign(ctx, id, who, a.Assignee)
+		t, err = s.desk.Assign(ctx, id, who, a.Assignee, a.Note)
 	case "reopen":
 		t, err = s.desk.Reopen(ctx, id, who, a.Note)
 	default:

@@ -243,7 +243,7 @@ func TestGetTicket_wireShape(t *testing.T) {
 	wantEvents := []map[string]any{
 		{"kind": "created", "at": created.Format(time.RFC3339)},
 		{"kind": "acknowledged", "actor": "ops"},
-		{"kind": "noted", "actor": "alice", "note": "cleared /var/tmp"},
+		{"kind": "noted", "actor": "ops", "on_behalf_of": "alice", "note": "cleared /var/tmp"},
 		{"kind": "resolved", "actor": "ops", "note": "grew the volume"},
 	}
 	if len(events) != len(wantEvents) {
@@ -262,7 +262,7 @@ func TestGetTicket_wireShape(t *testing.T) {
 }
 
 // Ensure each action answers 200 with the ticket as stored, the actor is
-// the api key's name unless the body names one, resolve takes
+// the api key's name (a body's actor is kept beside it), resolve takes
 // "resolution" or "note", and escalate hands L1 to L2 with the note on
 // the escalated event and the new tier's deadlines.
 func TestActions(t *testing.T) {
@@ -300,11 +300,11 @@ func TestActions(t *testing.T) {
 			},
 		},
 		{
-			// Ensure a body's actor overrides the key's name.
-			name: "note_actor_override", action: "notes", body: `{"note": "called facilities", "actor": "bob@example.com"}`,
+			// Ensure a body's actor is kept beside the key's name, never instead of it.
+			name: "note_on_behalf", action: "notes", body: `{"note": "called facilities", "actor": "bob@example.com"}`,
 			check: func(t *testing.T, tk wire.Ticket, _ time.Time) {
-				if e := last(tk); e.Kind != "noted" || e.Actor != "bob@example.com" || e.Note != "called facilities" {
-					t.Errorf("last event %+v, want noted by bob@example.com", e)
+				if e := last(tk); e.Kind != "noted" || e.Actor != "ops" || e.OnBehalf != "bob@example.com" || e.Note != "called facilities" {
+					t.Errorf("last event %+v, want noted by ops on behalf of bob@example.com", e)
 				}
 			},
 		},

@@ -47,14 +47,16 @@ func first(values ...string) string {
 	return ""
 }
 
-// links collects a signal's links: web addresses only, each once, at most
-// ticket.MaxLinks (an alert is never refused for having many).
+// links collects a signal's links: web addresses only, each once. It
+// stops at one more than a ticket keeps, so that Normalize sees there were
+// more, keeps ticket.MaxLinks and marks the links truncated (an alert is
+// never refused for having many).
 type links []ticket.Link
 
 func (l *links) add(href, label string) {
 	href = strings.TrimSpace(href)
 	lower := strings.ToLower(href)
-	if !strings.HasPrefix(lower, "https://") && !strings.HasPrefix(lower, "http://") || len(*l) >= ticket.MaxLinks {
+	if !strings.HasPrefix(lower, "https://") && !strings.HasPrefix(lower, "http://") || len(*l) > ticket.MaxLinks {
 		return
 	}
 	for _, have := range *l {
@@ -66,12 +68,14 @@ func (l *links) add(href, label string) {
 }
 
 // tagLabels turns "key:value" tags (Datadog, Opsgenie) into labels; tags
-// without a value become labels with an empty one.
+// without a value become labels with an empty one. All of them: labels
+// route, so a set over ticket's limits is refused by Normalize, saying so,
+// rather than cut here.
 func tagLabels(tags []string) map[string]string {
 	out := map[string]string{}
 	for _, tag := range tags {
 		tag = strings.TrimSpace(tag)
-		if tag == "" || len(out) >= ticket.MaxLabels {
+		if tag == "" {
 			continue
 		}
 		k, v, _ := strings.Cut(tag, ":")

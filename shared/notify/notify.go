@@ -82,7 +82,7 @@ func Summary(h ticket.HandOff) string {
 	case ticket.EventRepeated:
 		fmt.Fprintf(&b, "\nStill open: %s", h.Reason)
 	case ticket.EventReopened:
-		fmt.Fprintf(&b, "\nReopened by %s", h.Actor)
+		fmt.Fprintf(&b, "\nReopened by %s", h.By())
 	}
 	if h.Note != "" {
 		fmt.Fprintf(&b, "\nHand-off note: %s", h.Note)
@@ -90,7 +90,7 @@ func Summary(h ticket.HandOff) string {
 	var tried []string
 	for _, e := range h.Tried {
 		if e.Note != "" && (e.Kind == ticket.EventNoted || e.Kind == ticket.EventEscalated) {
-			tried = append(tried, fmt.Sprintf("%s (%s)", e.Note, e.Actor))
+			tried = append(tried, fmt.Sprintf("%s (%s)", e.Note, e.By()))
 		}
 	}
 	if len(tried) > 0 {

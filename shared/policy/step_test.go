@@ -37,7 +37,7 @@ func MustTicket(tb testing.TB, c *policy.Config, pol string, tier ticket.Tier, s
 		tb.Fatalf("New: %v", err)
 	}
 	if status != ticket.StatusOpen {
-		if err := t.Acknowledge("alice", t0.Add(time.Minute)); err != nil {
+		if err := t.Acknowledge("alice", p.Deadlines, t0.Add(time.Minute)); err != nil {
 			tb.Fatalf("Acknowledge: %v", err)
 		}
 	}
@@ -324,7 +324,7 @@ func TestConfig_Step_staleTimer(t *testing.T) {
 	d := c.Step(tk, escalatedAt)
 	Apply(t, tk, d, escalatedAt)
 	// Bob takes the ticket at L2 before its acknowledge deadline.
-	if err := tk.Acknowledge("bob", t0.Add(40*time.Minute)); err != nil {
+	if err := tk.Acknowledge("bob", c.Deadlines(tk.Policy, tk.Tier), t0.Add(40*time.Minute)); err != nil {
 		t.Fatalf("Acknowledge: %v", err)
 	}
 	// Ensure the timer set for the L2 acknowledge deadline now waits for the resolve deadline.

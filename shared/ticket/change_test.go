@@ -32,11 +32,17 @@ func TestChangeEffects(t *testing.T) {
 			old:  open(ticket.L1),
 			move: func(t *ticket.Ticket) error { return t.Occur(ticket.Signal{Description: "again"}, at) },
 			want: nothing},
-		// Ensure an acknowledgement asks for nothing: the running timer reads the next deadline.
+		// Ensure an acknowledgement starts a new clock at the resolve deadline and stops the old one,
+		// so that the resolve deadline is watched whatever became of the old clock.
 		{name: "acknowledge",
 			old:  open(ticket.L1),
-			move: func(t *ticket.Ticket) error { return t.Acknowledge("bob", at) },
-			want: nothing},
+			move: func(t *ticket.Ticket) error { return t.Acknowledge("bob", policy[t.Tier], at) },
+			want: func(o, n *ticket.Ticket) ticket.Effects {
+				return ticket.Effects{
+					Start: &ticket.Wake{TicketID: testID, Clock: 2, At: o.ResolveBy},
+					Stop:  &ticket.Wake{TicketID: testID, Clock: 1},
+				}
+			}},
 		// Ensure a note asks for nothing.
 		{name: "note",
 			old:  open(ticket.L1),
@@ -66,8 +72,8 @@ func TestChangeEffects(t *testing.T) {
 			want: func(_, n *ticket.Ticket) ticket.Effects {
 				return ticket.Effects{
 					Notice: &ticket.Notice{TicketID: testID, Tier: ticket.L2, Seq: 2},
-					Start:  &ticket.Wake{TicketID: testID, Clock: 2, At: at.Add(policy[ticket.L2].Acknowledge)},
-					Stop:   &ticket.Wake{TicketID: testID, Clock: 1},
+					Start:  &ticket.Wake{TicketID: testID, Clock: 3, At: at.Add(policy[ticket.L2].Acknowledge)},
+					Stop:   &ticket.Wake{TicketID: testID, Clock: 2},
 				}
 			}},
 		// Ensure a repeat at the top tier pages it again without a new clock.
@@ -82,7 +88,7 @@ func TestChangeEffects(t *testing.T) {
 			old:  acknowledged(ticket.L1),
 			move: func(t *ticket.Ticket) error { return t.Resolve("bob", "fixed", at) },
 			want: func(_, n *ticket.Ticket) ticket.Effects {
-				return ticket.Effects{Stop: &ticket.Wake{TicketID: testID, Clock: 1}}
+				return ticket.Effects{Stop: &ticket.Wake{TicketID: testID, Clock: 2}}
 			}},
 		// Ensure a resolution stops the clock of the current generation.
 		{name: "resolve_after_manual_escalation",
@@ -105,7 +111,7 @@ func TestChangeEffects(t *testing.T) {
 			want: func(_, n *ticket.Ticket) ticket.Effects {
 				return ticket.Effects{
 					Notice: &ticket.Notice{TicketID: testID, Tier: ticket.L1, Seq: 2},
-					Start:  &ticket.Wake{TicketID: testID, Clock: 2, At: at.Add(policy[ticket.L1].Acknowledge)},
+					Start:  &ticket.Wake{TicketID: testID, Clock: 3, At: at.Add(policy[ticket.L1].Acknowledge)},
 				}
 			}},
 		// Ensure a post-mortem note on a resolved ticket asks for nothing (no second stop).

@@ -97,7 +97,7 @@ func TestRevise(t *testing.T) {
 			tk := MustTicket(t, ticket.L1, tt.status)
 			events := len(tk.Timeline)
 			updated := tk.UpdatedAt
-			if got := tk.Revise(tt.title, tt.desc, later); got != tt.want {
+			if got := tk.Revise(ticket.Signal{Title: tt.title, Description: tt.desc}, later); got != tt.want {
 				t.Fatalf("Revise=%v, want %v", got, tt.want)
 			}
 			if tk.Title != tt.wantTitle || tk.Description != tt.wantDesc {

@@ -25,7 +25,8 @@ const (
 type Event struct {
 	At       time.Time
 	Kind     EventKind
-	Actor    string // who did it: a person, an api key name, an integration, or "tierline"
+	Actor    string // who did it, as tierline knows it: an api key's name, an integration, or "tierline"
+	OnBehalf string // whom Actor says it acted for (the API's "actor", the CLI's --as): shown beside Actor, never instead
 	Note     string // free text: a note, a hand-off note, a resolution
 	From, To Tier   // escalated, repeated, reopened, created (To)
 	Reason   string // why tierline did it: "not acknowledged within 15m at L1"
@@ -33,6 +34,15 @@ type Event struct {
 	Channel  string // notified: the channel's name
 	Assignee string // assigned
 	Count    int    // occurred: occurrences so far
+}
+
+// By names who did it for people: "ops (as alice)" when an api key acted
+// for someone, else the actor alone.
+func (e Event) By() string {
+	if e.OnBehalf == "" || e.OnBehalf == e.Actor {
+		return e.Actor
+	}
+	return e.Actor + " (as " + e.OnBehalf + ")"
 }
 
 // occurrenceMilestone reports whether the n-th occurrence gets a timeline

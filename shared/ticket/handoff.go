@@ -13,9 +13,14 @@ type HandOff struct {
 	Reason string
 	Note   string // the hand-off note of a manual escalation or reopen
 	Actor  string
-	At     time.Time
-	Tried  []Event // notes, escalations and acknowledgements before this hand-off, oldest first
+	// OnBehalf is whom Actor said it acted for (see Event.OnBehalf).
+	OnBehalf string
+	At       time.Time
+	Tried    []Event // notes, escalations and acknowledgements before this hand-off, oldest first
 }
+
+// By names who handed the ticket on, as Event.By does.
+func (h HandOff) By() string { return Event{Actor: h.Actor, OnBehalf: h.OnBehalf}.By() }
 
 // HandOff returns hand-off number seq of t, built from its timeline, and
 // false when t has no such hand-off.
@@ -30,7 +35,7 @@ func (t *Ticket) HandOff(seq int) (HandOff, bool) {
 			continue
 		}
 		h := HandOff{Ticket: t, Seq: seq, Tier: e.To, From: e.From, Kind: e.Kind,
-			Reason: e.Reason, Note: e.Note, Actor: e.Actor, At: e.At}
+			Reason: e.Reason, Note: e.Note, Actor: e.Actor, OnBehalf: e.OnBehalf, At: e.At}
 		for _, p := range t.Timeline[:i] {
 			switch p.Kind {
 			case EventNoted, EventEscalated, EventAcknowledged, EventAssigned, EventResolved, EventReopened:

@@ -21,7 +21,7 @@ func MustStory(tb testing.TB) *ticket.Ticket {
 		func() error { return t.AddNote("ann", "checked df -h", at(1)) },
 		func() error { return t.Occur(ticket.Signal{}, at(2)) },
 		func() error { t.RecordDelivery(1, "slack", at(3)); return nil },
-		func() error { return t.Acknowledge("bob", at(4)) },
+		func() error { return t.Acknowledge("bob", policy[t.Tier], at(4)) },
 		func() error {
 			return t.Escalate(ticket.Escalation{To: ticket.L2, Actor: ticket.Tierline,
 				Reason: "not resolved within 4h at L1", At: at(5), Deadlines: policy[ticket.L2]})

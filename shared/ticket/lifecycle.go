@@ -1,7 +1,7 @@
 package ticket
 
 import (
-	"strings"
+	"slices"
 	"time"
 )
 
@@ -11,8 +11,16 @@ import (
 // that records it; a refused move leaves the ticket untouched.
 
 // Acknowledge marks an open ticket as taken by actor, who becomes its
-// assignee unless someone already is.
-func (t *Ticket) Acknowledge(actor string, now time.Time) error {
+// assignee unless someone already is. d is the tier's deadlines under the
+// ticket's policy.
+//
+// Acknowledging starts a new escalation clock for the resolve deadline, so
+// that the deadline is watched whatever became of the clock before (at the
+// top tier, it stops once the acknowledge deadline's repeats are used up).
+// A resolve deadline that already passed while nobody had the ticket is
+// given again from now: whoever takes it has the policy's time to resolve
+// it. The resolve deadline gets the policy's repeats of its own.
+func (t *Ticket) Acknowledge(actor string, d Deadlines, now time.Time) error {
 	switch t.Status {
 	case StatusResolved:
 		return Errorf(Conflict, "ticket %s is resolved; reopen it before acknowledging", t.ID)
@@ -21,6 +29,11 @@ func (t *Ticket) Acknowledge(actor string, now time.Time) error {
 	}
 	t.Status = StatusAcknowledged
 	t.AcknowledgedAt = now
+	if !t.ResolveBy.After(now) {
+		t.ResolveBy = now.Add(d.Resolve)
+	}
+	t.Repeats = 0
+	t.Clock++
 	if t.Assignee == "" {
 		t.Assignee = actor
 	}
@@ -33,31 +46,36 @@ func (t *Ticket) Resolve(actor, resolution string, now time.Time) error {
 	if t.Status == StatusResolved {
 		return Errorf(Conflict, "ticket %s is already resolved", t.ID)
 	}
-	if err := checkNote(resolution, false); err != nil {
+	resolution, err := personNote("resolution", resolution, false)
+	if err != nil {
 		return err
 	}
 	t.Status = StatusResolved
 	t.ResolvedAt = now
-	t.Resolution = strings.TrimSpace(resolution)
+	t.Resolution = resolution
 	t.add(Event{At: now, Kind: EventResolved, Actor: actor, Note: resolution})
 	return nil
 }
 
 // Revise replaces the title and/or description of an unresolved ticket
-// with a sender's newer text (the Opsgenie drop-in's PUT …/message and
-// …/description); empty values leave a field as it is. It reports whether
-// anything changed. It adds no timeline event: senders that revise resend
-// the same text on every notification, and the timeline must stay bounded.
-func (t *Ticket) Revise(title, description string, now time.Time) bool {
+// with a sender's newer text from s, a normalised signal (the Opsgenie
+// drop-in's PUT …/message and …/description); empty values leave a field
+// as it is, and a replaced field takes the signal's truncation mark. It
+// reports whether anything changed. It adds no timeline event: senders
+// that revise resend the same text on every notification, and the
+// timeline must stay bounded.
+func (t *Ticket) Revise(s Signal, now time.Time) bool {
 	if t.Status == StatusResolved {
 		return false
 	}
 	changed := false
-	if title != "" && title != t.Title {
-		t.Title, changed = title, true
+	if s.Title != "" && s.Title != t.Title {
+		t.Title, changed = s.Title, true
+		t.Truncated = marked(t.Truncated, FieldTitle, slices.Contains(s.Truncated, FieldTitle))
 	}
-	if description != "" && description != t.Description {
-		t.Description, changed = description, true
+	if s.Description != "" && s.Description != t.Description {
+		t.Description, changed = s.Description, true
+		t.Truncated = marked(t.Truncated, FieldDescription, slices.Contains(s.Truncated, FieldDescription))
 	}
 	if changed {
 		t.UpdatedAt = now
@@ -83,11 +101,12 @@ func (t *Ticket) Escalate(e Escalation) error {
 	if t.Status == StatusResolved {
 		return Errorf(Conflict, "ticket %s is resolved; there is nothing to escalate", t.ID)
 	}
-	if e.Manual && strings.TrimSpace(e.Note) == "" {
-		return Errorf(Invalid, "a hand-off note is required to escalate: say what was seen and tried")
-	}
-	if err := checkNote(e.Note, false); err != nil {
+	note, err := personNote("the hand-off note", e.Note, false)
+	if err != nil {
 		return err
+	}
+	if e.Manual && note == "" {
+		return Errorf(Invalid, "a hand-off note is required to escalate: say what was seen and tried")
 	}
 	if !e.To.Valid() || e.To <= t.Tier {
 		if t.Tier == L3 {
@@ -108,7 +127,7 @@ func (t *Ticket) Escalate(e Escalation) error {
 	}
 	t.setDeadlines(e.Deadlines, e.At)
 	t.add(Event{At: e.At, Kind: EventEscalated, Actor: e.Actor, From: from, To: e.To,
-		Reason: e.Reason, Note: e.Note, Notice: t.Notices})
+		Reason: e.Reason, Note: note, Notice: t.Notices})
 	return nil
 }
 
@@ -132,8 +151,8 @@ func (t *Ticket) Repeat(reason string, d Deadlines, now time.Time) error {
 
 // Exhaust records that the top tier missed its deadline with no repeats
 // left: tierline stops paging, and the ticket stays where it is. It records
-// once per hand-off, so a late or duplicate timer adds nothing, and reports
-// whether it recorded.
+// once per deadline (since the latest hand-off or acknowledgement), so a
+// late or duplicate timer adds nothing, and reports whether it recorded.
 func (t *Ticket) Exhaust(reason string, now time.Time) bool {
 	if t.Status == StatusResolved {
 		return false
@@ -142,7 +161,7 @@ func (t *Ticket) Exhaust(reason string, now time.Time) bool {
 		switch t.Timeline[i].Kind {
 		case EventExhausted:
 			return false
-		case EventCreated, EventEscalated, EventRepeated, EventReopened:
+		case EventCreated, EventEscalated, EventRepeated, EventReopened, EventAcknowledged:
 			i = 0
 		}
 	}
@@ -153,10 +172,11 @@ func (t *Ticket) Exhaust(reason string, now time.Time) bool {
 // AddNote appends a note. Resolved tickets take notes too: the post-mortem
 // belongs on the timeline.
 func (t *Ticket) AddNote(actor, note string, now time.Time) error {
-	if err := checkNote(note, true); err != nil {
+	note, err := personNote("note", note, true)
+	if err != nil {
 		return err
 	}
-	if err := t.roomForMore(); err != nil {
+	if err := t.roomForMore(note); err != nil {
 		return err
 	}
 	t.add(Event{At: now, Kind: EventNoted, Actor: actor, Note: note})
@@ -165,12 +185,12 @@ func (t *Ticket) AddNote(actor, note string, now time.Time) error {
 
 // Assign gives an unresolved ticket to assignee.
 func (t *Ticket) Assign(actor, assignee string, now time.Time) error {
-	assignee = strings.TrimSpace(assignee)
+	assignee = oneLine(assignee)
 	if assignee == "" {
 		return Errorf(Invalid, "assignee is required")
 	}
-	if len(assignee) > MaxLabelValue {
-		return Errorf(Invalid, "assignee is longer than %d bytes", MaxLabelValue)
+	if len(assignee) > MaxName {
+		return sizeError("assignee", len(assignee), MaxName)
 	}
 	if t.Status == StatusResolved {
 		return Errorf(Conflict, "ticket %s is resolved; reopen it before assigning", t.ID)
@@ -178,7 +198,7 @@ func (t *Ticket) Assign(actor, assignee string, now time.Time) error {
 	if t.Assignee == assignee {
 		return Errorf(Conflict, "ticket %s is already assigned to %s", t.ID, assignee)
 	}
-	if err := t.roomForMore(); err != nil {
+	if err := t.roomForMore(""); err != nil {
 		return err
 	}
 	t.Assignee = assignee
@@ -192,10 +212,11 @@ func (t *Ticket) Reopen(actor, note string, d Deadlines, now time.Time) error {
 	if t.Status != StatusResolved {
 		return Errorf(Conflict, "ticket %s is %s; only a resolved ticket can be reopened", t.ID, t.Status)
 	}
-	if err := checkNote(note, false); err != nil {
+	note, err := personNote("note", note, false)
+	if err != nil {
 		return err
 	}
-	if err := t.roomForMore(); err != nil {
+	if err := t.roomForMore(note); err != nil {
 		return err
 	}
 	t.Status = StatusOpen
@@ -226,28 +247,50 @@ const Tierline = "tierline"
 func (t *Ticket) acknowledger() string {
 	for i := len(t.Timeline) - 1; i >= 0; i-- {
 		if t.Timeline[i].Kind == EventAcknowledged {
-			return t.Timeline[i].Actor
+			return t.Timeline[i].By()
 		}
 	}
 	return "someone"
 }
 
-// roomForMore refuses what people can repeat without limit (notes,
-// assignments, reopens) once the timeline is full. What tierline records by
-// itself is bounded by the tiers and repeats, and resolving is never refused.
-func (t *Ticket) roomForMore() error {
-	if len(t.Timeline) >= MaxTimeline {
-		return Errorf(Conflict, "ticket %s has %d timeline events, the limit; open a new ticket", t.ID, MaxTimeline)
+// ActedFor records that the events appended from index since on were done
+// by their actor on behalf of person, whom the caller named (the API's
+// "actor", the CLI's --as): the timeline keeps both, the authenticated
+// actor and the person, never one instead of the other. If the action
+// acknowledged the ticket and so made its actor the assignee, person is
+// the assignee instead: person is who took it. An empty person changes
+// nothing.
+func (t *Ticket) ActedFor(since int, person string) error {
+	person = oneLine(person)
+	if person == "" {
+		return nil
+	}
+	if len(person) > MaxName {
+		return sizeError("the actor (the person acted for)", len(person), MaxName)
+	}
+	for i := max(since, 0); i < len(t.Timeline); i++ {
+		e := &t.Timeline[i]
+		if e.Actor == person {
+			continue
+		}
+		e.OnBehalf = person
+		if e.Kind == EventAcknowledged && t.Assignee == e.Actor {
+			t.Assignee = person
+		}
 	}
 	return nil
 }
 
-func checkNote(note string, required bool) error {
-	if required && strings.TrimSpace(note) == "" {
-		return Errorf(Invalid, "note is required")
+// personNote cleans a note a person or sender gives with an action and
+// holds it to MaxNote; what is required must not be blank. what names the
+// note in the error.
+func personNote(what, note string, required bool) (string, error) {
+	note = lines(note)
+	if required && note == "" {
+		return "", Errorf(Invalid, "%s is required", what)
 	}
 	if len(note) > MaxNote {
-		return Errorf(Invalid, "note is %d bytes long; the limit is %d", len(note), MaxNote)
+		return "", sizeError(what, len(note), MaxNote)
 	}
-	return nil
+	return note, nil
 }

@@ -38,10 +38,10 @@ func TestRefusedMoves(t *testing.T) {
 	}{
 		// Ensure a ticket someone took cannot be taken again.
 		{name: "acknowledge_acknowledged", tier: ticket.L1, status: ticket.StatusAcknowledged,
-			move: func(t *ticket.Ticket) error { return t.Acknowledge("bob", later) }, want: ticket.Conflict},
+			move: func(t *ticket.Ticket) error { return t.Acknowledge("bob", policy[t.Tier], later) }, want: ticket.Conflict},
 		// Ensure a resolved ticket must be reopened before it is taken.
 		{name: "acknowledge_resolved", tier: ticket.L1, status: ticket.StatusResolved,
-			move: func(t *ticket.Ticket) error { return t.Acknowledge("bob", later) }, want: ticket.Conflict},
+			move: func(t *ticket.Ticket) error { return t.Acknowledge("bob", policy[t.Tier], later) }, want: ticket.Conflict},
 		// Ensure a ticket resolves once.
 		{name: "resolve_twice", tier: ticket.L1, status: ticket.StatusResolved,
 			move: func(t *ticket.Ticket) error { return t.Resolve("bob", "again", later) }, want: ticket.Conflict},
@@ -176,7 +176,7 @@ func TestAcknowledge(t *testing.T) {
 			t.Parallel()
 			tk := tt.setup(t)
 			n := len(tk.Timeline)
-			if err := tk.Acknowledge("bob", later); err != nil {
+			if err := tk.Acknowledge("bob", policy[tk.Tier], later); err != nil {
 				t.Fatalf("Acknowledge: %v", err)
 			}
 			if tk.Status != ticket.StatusAcknowledged {
@@ -202,7 +202,7 @@ func TestAcknowledge(t *testing.T) {
 	t.Run("conflict_names_acknowledger", func(t *testing.T) {
 		t.Parallel()
 		tk := MustTicket(t, ticket.L1, ticket.StatusAcknowledged)
-		err := tk.Acknowledge("bob", later)
+		err := tk.Acknowledge("bob", policy[tk.Tier], later)
 		if msg := ticket.ErrorMessage(err); !strings.Contains(msg, "alice") {
 			t.Errorf("ErrorMessage=%q, want it to name alice", msg)
 		}
@@ -532,9 +532,9 @@ func TestAssign(t *testing.T) {
 		{name: "acknowledged_changes_hands", status: ticket.StatusAcknowledged, assignee: "carol", want: "carol"},
 		// Ensure the assignee is trimmed.
 		{name: "assignee_trimmed", status: ticket.StatusOpen, assignee: "  carol\t", want: "carol"},
-		// Ensure an assignee of exactly MaxLabelValue bytes is accepted.
+		// Ensure an assignee of exactly MaxName bytes is accepted.
 		{name: "assignee_at_limit", status: ticket.StatusOpen,
-			assignee: strings.Repeat("a", ticket.MaxLabelValue), want: strings.Repeat("a", ticket.MaxLabelValue)},
+			assignee: strings.Repeat("a", ticket.MaxName), want: strings.Repeat("a", ticket.MaxName)},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

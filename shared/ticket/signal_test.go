@@ -5,7 +5,6 @@ import (
 	"reflect"
 	"strings"
 	"testing"
-	"unicode/utf8"
 
 	"github.com/tierline/tierline/shared/ticket"
 )
@@ -177,8 +176,15 @@ func TestSignalNormalizeRefuses(t *testing.T) {
 		// Ensure a label value is held to MaxLabelValue bytes.
 		{name: "overlong_label_value", in: ticket.Signal{DedupKey: "k", Title: "t",
 			Labels: map[string]string{"n": strings.Repeat("v", ticket.MaxLabelValue+1)}}, field: "label"},
-		// Ensure more than MaxLinks links are refused.
-		{name: "too_many_links", in: ticket.Signal{DedupKey: "k", Title: "t", Links: links(ticket.MaxLinks + 1)}, field: "links"},
+		// Ensure label names and values together are held to MaxLabelBytes.
+		{name: "labels_over_total", in: ticket.Signal{DedupKey: "k", Title: "t", Labels: bigLabels(ticket.MaxLabelBytes + 1)}, field: "labels take"},
+		// Ensure a category is held to MaxCategory bytes.
+		{name: "overlong_category", in: ticket.Signal{DedupKey: "k", Title: "t", Category: strings.Repeat("c", ticket.MaxCategory+1)}, field: "category"},
+		// Ensure a requester's name and e-mail are held to their limits.
+		{name: "overlong_requester", in: ticket.Signal{DedupKey: "k", Title: "t", Requester: ticket.Person{Name: strings.Repeat("n", ticket.MaxRequester+1)}}, field: "requester's name"},
+		{name: "overlong_email", in: ticket.Signal{DedupKey: "k", Title: "t", Requester: ticket.Person{Email: strings.Repeat("e", ticket.MaxEmail+1)}}, field: "e-mail"},
+		// Ensure two label names that differ only by control characters are refused, not merged at random.
+		{name: "labels_same_once_cleaned", in: ticket.Signal{DedupKey: "k", Title: "t", Labels: map[string]string{"team": "a", "team\x07": "b"}}, field: "same name"},
 		// Ensure a link is a web address.
 		{name: "ftp_link", in: ticket.Signal{DedupKey: "k", Title: "t", Links: []ticket.Link{{Href: "ftp://x.example"}}}, field: "link"},
 		// Ensure a script is no link.
@@ -212,85 +218,6 @@ func TestSignalNormalizeRefuses(t *testing.T) {
 				t.Errorf("ErrorMessage=%q, want it to name %q", msg, tt.field)
 			}
 		})
-	}
-}
-
-// TestSignalNormalizeTruncates checks that long alert text is cut, marked
-// with "…", rather than refused.
-func TestSignalNormalizeTruncates(t *testing.T) {
-	t.Parallel()
-	tests := []struct {
-		name  string
-		runes int
-		max   int
-		set   func(*ticket.Signal, string)
-		get   func(ticket.Signal) string
-	}{
-		// Ensure a title of exactly MaxTitle runes is kept whole.
-		{name: "title_at_limit", runes: ticket.MaxTitle, max: ticket.MaxTitle,
-			set: func(s *ticket.Signal, v string) { s.Title = v }, get: func(s ticket.Signal) string { return s.Title }},
-		// Ensure a longer title is cut to MaxTitle runes, counting runes, not bytes.
-		{name: "title_over_limit", runes: ticket.MaxTitle + 10, max: ticket.MaxTitle,
-			set: func(s *ticket.Signal, v string) { s.Title = v }, get: func(s ticket.Signal) string { return s.Title }},
-		// Ensure a description of exactly MaxDescription runes is kept whole.
-		{name: "description_at_limit", runes: ticket.MaxDescription, max: ticket.MaxDescription,
-			set: func(s *ticket.Signal, v string) { s.Description = v }, get: func(s ticket.Signal) string { return s.Description }},
-		// Ensure a longer description is cut to MaxDescription runes.
-		{name: "description_over_limit", runes: ticket.MaxDescription + 1, max: ticket.MaxDescription,
-			set: func(s *ticket.Signal, v string) { s.Description = v }, get: func(s ticket.Signal) string { return s.Description }},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
-			in := strings.Repeat("é", tt.runes) // two bytes a rune, so a byte cut would show
-			s := ticket.Signal{DedupKey: "k", Title: "t"}
-			tt.set(&s, in)
-			if err := s.Normalize(); err != nil {
-				t.Fatalf("Normalize: %v", err)
-			}
-			got := tt.get(s)
-			if !utf8.ValidString(got) {
-				t.Fatalf("text is not valid UTF-8")
-			}
-			if n := utf8.RuneCountInString(got); n != tt.max {
-				t.Errorf("runes=%d, want %d", n, tt.max)
-			}
-			if tt.runes <= tt.max {
-				if got != in {
-					t.Errorf("text was changed, want it whole")
-				}
-				return
-			}
-			if !strings.HasSuffix(got, "…") {
-				t.Errorf("text ends %q, want the … marker", got[len(got)-8:])
-			}
-			if want := strings.Repeat("é", tt.max-1); !strings.HasPrefix(got, want) {
-				t.Errorf("text does not keep the first %d runes", tt.max-1)
-			}
-		})
-	}
-}
-
-// Ensure a sender's long note is cut at MaxNote bytes on a rune boundary,
-// marked, rather than refused.
-func TestSignalNormalizeTruncatesNote(t *testing.T) {
-	t.Parallel()
-	for _, n := range []int{ticket.MaxNote - 1, ticket.MaxNote, ticket.MaxNote + 1, 3 * ticket.MaxNote} {
-		in := strings.Repeat("é", n/2) + strings.Repeat("x", n%2)
-		s := ticket.Signal{Action: ticket.Annotate, DedupKey: "k", Note: in}
-		if err := s.Normalize(); err != nil {
-			t.Fatalf("%d bytes: Normalize: %v", n, err)
-		}
-		switch {
-		case !utf8.ValidString(s.Note):
-			t.Errorf("%d bytes: note is not valid UTF-8", n)
-		case len(s.Note) > ticket.MaxNote:
-			t.Errorf("%d bytes: note is %d bytes, over %d", n, len(s.Note), ticket.MaxNote)
-		case len(in) <= ticket.MaxNote && s.Note != in:
-			t.Errorf("%d bytes: note was changed, want it whole", n)
-		case len(in) > ticket.MaxNote && !strings.HasSuffix(s.Note, "…"):
-			t.Errorf("%d bytes: cut note does not end with the … marker", n)
-		}
 	}
 }
 
@@ -340,6 +267,19 @@ func labels(n int) map[string]string {
 	m := make(map[string]string, n)
 	for i := range n {
 		m[fmt.Sprintf("l%d", i)] = "v"
+	}
+	return m
+}
+
+// bigLabels returns labels whose names and values take n bytes together,
+// each within MaxLabelValue, at most MaxLabels of them.
+func bigLabels(n int) map[string]string {
+	m := map[string]string{}
+	for i := 0; n > 0; i++ {
+		name := fmt.Sprintf("l%03d", i)
+		v := strings.Repeat("v", min(ticket.MaxLabelValue, max(n-len(name), 0)))
+		m[name] = v
+		n -= len(name) + len(v)
 	}
 	return m
 }

@@ -1,7 +1,7 @@
 package ticket
 
 import (
-	"strings"
+	"slices"
 	"time"
 )
 
@@ -19,7 +19,8 @@ type Ticket struct {
 	Links       []Link
 	Requester   Person
 	Category    string
-	Previous    string // the resolved ticket of the same dedup key that this one follows
+	Previous    string   // the resolved ticket of the same dedup key that this one follows
+	Truncated   []string // the fields whose text was cut to its limit (FieldTitle…), sorted; see limits.go
 
 	Priority Priority
 	Tier     Tier
@@ -91,7 +92,7 @@ func New(id, integration string, s Signal, p Placement, previous *Ticket, now ti
 	t := &Ticket{
 		ID: id, Integration: integration, Source: s.Source, DedupKey: s.DedupKey,
 		Title: s.Title, Description: s.Description, Labels: s.Labels, Details: s.Details,
-		Links: s.Links, Requester: s.Requester, Category: s.Category,
+		Links: s.Links, Requester: s.Requester, Category: s.Category, Truncated: ticketMarks(s.Truncated),
 		Priority: prio, Tier: p.Tier, Policy: p.Policy, Status: StatusOpen,
 		Occurrences: 1, FirstSeen: seen, LastSeen: now,
 		CreatedAt: now, UpdatedAt: now,
@@ -111,7 +112,7 @@ func New(id, integration string, s Signal, p Placement, previous *Ticket, now ti
 
 // Occur counts a repeat of the alert behind an open ticket. The latest
 // description and details replace the old ones, since they describe the
-// problem as it is now.
+// problem as it is now, and so do their truncation marks.
 func (t *Ticket) Occur(s Signal, now time.Time) error {
 	if t.Status == StatusResolved {
 		return Errorf(Conflict, "ticket %s is resolved; a repeat opens a new ticket", t.ID)
@@ -120,9 +121,11 @@ func (t *Ticket) Occur(s Signal, now time.Time) error {
 	t.LastSeen = now
 	if s.Description != "" {
 		t.Description = s.Description
+		t.Truncated = marked(t.Truncated, FieldDescription, slices.Contains(s.Truncated, FieldDescription))
 	}
 	if len(s.Details) > 0 {
 		t.Details = s.Details
+		t.Truncated = marked(t.Truncated, FieldDetails, slices.Contains(s.Truncated, FieldDetails))
 	}
 	t.UpdatedAt = now
 	if occurrenceMilestone(t.Occurrences) {
@@ -159,8 +162,20 @@ func (t *Ticket) setDeadlines(d Deadlines, now time.Time) {
 	t.ResolveBy = now.Add(d.Resolve)
 }
 
+// add appends e, its text cleaned like every text a ticket keeps.
 func (t *Ticket) add(e Event) {
-	e.Note = strings.TrimSpace(e.Note)
+	e.Note = lines(e.Note)
+	e.Actor, e.OnBehalf, e.Assignee = oneLine(e.Actor), oneLine(e.OnBehalf), oneLine(e.Assignee)
 	t.Timeline = append(t.Timeline, e)
 	t.UpdatedAt = e.At
+}
+
+// ticketMarks are the marks of a signal that a ticket keeps: all but the
+// note's, which the timeline's event shows by its "…".
+func ticketMarks(fields []string) []string {
+	out := marked(fields, FieldNote, false)
+	if len(out) == 0 {
+		return nil
+	}
+	return out
 }

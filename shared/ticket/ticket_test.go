@@ -53,7 +53,7 @@ func MustTicket(tb testing.TB, tier ticket.Tier, status ticket.Status) *ticket.T
 	tb.Helper()
 	t := MustNew(tb, tier)
 	if status == ticket.StatusAcknowledged || status == ticket.StatusResolved {
-		if err := t.Acknowledge("alice", now.Add(time.Minute)); err != nil {
+		if err := t.Acknowledge("alice", policy[t.Tier], now.Add(time.Minute)); err != nil {
 			tb.Fatalf("Acknowledge: %v", err)
 		}
 	}

@@ -30,6 +30,7 @@ type Ticket struct {
 	Requester      *Person           `json:"requester,omitempty"`
 	Category       string            `json:"category,omitempty"`
 	Previous       string            `json:"previous,omitempty"`
+	Truncated      []string          `json:"truncated,omitempty"` // fields whose text was cut to its limit
 	Policy         string            `json:"policy"`
 	FirstSeen      time.Time         `json:"first_seen"`
 	LastSeen       time.Time         `json:"last_seen"`
@@ -62,7 +63,8 @@ type Person struct {
 type Event struct {
 	At       time.Time `json:"at"`
 	Kind     string    `json:"kind"`
-	Actor    string    `json:"actor,omitempty"`
+	Actor    string    `json:"actor,omitempty"`        // who tierline authenticated: an api key's name, an integration, tierline
+	OnBehalf string    `json:"on_behalf_of,omitempty"` // whom the actor said it acted for
 	Note     string    `json:"note,omitempty"`
 	From     string    `json:"from,omitempty"`
 	To       string    `json:"to,omitempty"`
@@ -82,8 +84,8 @@ type List struct {
 // Action is the body of a ticket action (acknowledge, resolve, escalate,
 // notes, assign, reopen). Each action reads the fields it needs.
 type Action struct {
-	Actor      string `json:"actor,omitempty"`      // who acts; default: the api key's name
-	Note       string `json:"note,omitempty"`       // escalate (required), notes (required), reopen, resolve
+	Actor      string `json:"actor,omitempty"`      // whom the api key acts for: recorded as on_behalf_of beside the key's name
+	Note       string `json:"note,omitempty"`       // escalate (required), notes (required), reopen, resolve, acknowledge, assign
 	Resolution string `json:"resolution,omitempty"` // resolve; note is accepted too
 	Assignee   string `json:"assignee,omitempty"`   // assign (required)
 }
@@ -95,8 +97,9 @@ type HookResponse struct {
 
 // HookResult is what one signal of a hook did.
 type HookResult struct {
-	TicketID string `json:"ticket_id,omitempty"`
-	Outcome  string `json:"outcome"`
+	TicketID  string   `json:"ticket_id,omitempty"`
+	Outcome   string   `json:"outcome"`
+	Truncated []string `json:"truncated,omitempty"` // the signal's fields cut to their limits: title, description…
 }
 
 // Error is the body of every error answer.
@@ -119,7 +122,7 @@ func FromTicket(t *ticket.Ticket) Ticket {
 		ID: t.ID, Integration: t.Integration, Source: t.Source, DedupKey: t.DedupKey, Title: t.Title,
 		Description: t.Description, Priority: t.Priority.String(), Tier: t.Tier.String(), Status: string(t.Status),
 		Assignee: t.Assignee, Occurrences: t.Occurrences, Labels: t.Labels, Details: t.Details,
-		Category: t.Category, Previous: t.Previous, Policy: t.Policy, FirstSeen: t.FirstSeen, LastSeen: t.LastSeen,
+		Category: t.Category, Previous: t.Previous, Truncated: t.Truncated, Policy: t.Policy, FirstSeen: t.FirstSeen, LastSeen: t.LastSeen,
 		CreatedAt: t.CreatedAt, UpdatedAt: t.UpdatedAt, AcknowledgedAt: t.AcknowledgedAt, ResolvedAt: t.ResolvedAt,
 		Resolution: t.Resolution, Escalations: t.Escalations, Repeats: t.Repeats, Version: t.Version,
 	}
@@ -143,7 +146,7 @@ func FromEvents(events []ticket.Event) []Event {
 	}
 	out := make([]Event, len(events))
 	for i, e := range events {
-		out[i] = Event{At: e.At, Kind: string(e.Kind), Actor: e.Actor, Note: e.Note, From: e.From.String(),
+		out[i] = Event{At: e.At, Kind: string(e.Kind), Actor: e.Actor, OnBehalf: e.OnBehalf, Note: e.Note, From: e.From.String(),
 			To: e.To.String(), Reason: e.Reason, Notice: e.Notice, Channel: e.Channel, Assignee: e.Assignee, Count: e.Count}
 	}
 	return out

@@ -12,13 +12,14 @@
 //	K#<n>:<integration>#<key>  K       the dedup key: its open ticket and its newest one
 //
 // The timeline lives in items of its own so that no ticket can outgrow
-// DynamoDB's 400 KB item limit through its timeline: 1,000 notes of 8 KB
-// are 1,000 small items, and a write stores only the events it adds. The
-// head carries the number of events, which makes reads consistent (a read
-// that sees a head also waits for its events) and numbers the next event.
-// A head or event that would still pass 400 KB (a huge label set, an actor
-// name of a megabyte) is refused with a TooLarge error before anything is
-// sent.
+// DynamoDB's 400 KB item limit through its timeline: a full one (1,000
+// events, 1 MiB of notes) is 1,000 small items, and a write stores only
+// the events it adds. The head carries the number of events, which makes
+// reads consistent (a read that sees a head also waits for its events) and
+// numbers the next event. A head over ticket.MaxHead or an event over
+// ticket.MaxEvent, which the local store refuses too, and a write past
+// DynamoDB's own limits are refused with a TooLarge error before anything
+// is sent.
 //
 // The global secondary index ByTierStatus holds the heads only, keyed by
 // "<tier>#<status>" (gpk) and the ticket ID (gsk): "tickets of tier X in

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
@@ -33,6 +34,7 @@ const (
 	aAcknowledged, aResolved, aResolution         = "acknowledged_at", "resolved_at", "resolution"
 	aAcknowledgeBy, aResolveBy, aEscalations      = "acknowledge_by", "resolve_by", "escalations"
 	aRepeats, aNotices, aClock, aDeliveries       = "repeats", "notices", "clock", "deliveries"
+	aTruncated, eOnBehalf                         = "truncated", "for"
 	eAt, eKind, eActor, eNote, eFrom, eTo         = "at", "kind", "actor", "note", "from", "to"
 	eReason, eNotice, eChannel, eAssignee, eCount = "reason", "notice", "channel", "assignee", "count"
 	dOpen, dLatest                                = "open", "latest"
@@ -105,6 +107,7 @@ func headItem(t *ticket.Ticket, expires time.Time) (item, error) {
 	it.str(aRequesterEmail, t.Requester.Email)
 	it.str(aCategory, t.Category)
 	it.str(aPrevious, t.Previous)
+	it.str(aTruncated, strings.Join(t.Truncated, ",")) // field names, which hold no comma
 	it.int(aPriority, int(t.Priority))
 	it.int(aTier, int(t.Tier))
 	it.str(aPolicy, t.Policy)
@@ -153,6 +156,9 @@ func decodeHead(it map[string]types.AttributeValue) (head, error) {
 		AcknowledgeBy: r.time(aAcknowledgeBy), ResolveBy: r.time(aResolveBy),
 		Escalations: r.int(aEscalations), Repeats: r.int(aRepeats), Notices: r.int(aNotices), Clock: r.int(aClock),
 	}
+	if s := r.str(aTruncated); s != "" {
+		t.Truncated = strings.Split(s, ",")
+	}
 	if d := r.str(aDetails); d != "" && r.err == nil {
 		if err := json.Unmarshal([]byte(d), &t.Details); err != nil {
 			r.err = fmt.Errorf("attribute %s: %w", aDetails, err)
@@ -176,6 +182,7 @@ func eventItem(id string, seq int, e ticket.Event) item {
 	it.time(eAt, e.At)
 	it.str(eKind, string(e.Kind))
 	it.str(eActor, e.Actor)
+	it.str(eOnBehalf, e.OnBehalf)
 	it.str(eNote, e.Note)
 	it.int(eFrom, int(e.From))
 	it.int(eTo, int(e.To))
@@ -190,7 +197,7 @@ func eventItem(id string, seq int, e ticket.Event) item {
 func decodeEvent(it map[string]types.AttributeValue) (ticket.Event, error) {
 	r := &reader{it: it}
 	e := ticket.Event{
-		At: r.time(eAt), Kind: ticket.EventKind(r.str(eKind)), Actor: r.str(eActor), Note: r.str(eNote),
+		At: r.time(eAt), Kind: ticket.EventKind(r.str(eKind)), Actor: r.str(eActor), OnBehalf: r.str(eOnBehalf), Note: r.str(eNote),
 		From: ticket.Tier(r.int(eFrom)), To: ticket.Tier(r.int(eTo)), Reason: r.str(eReason),
 		Notice: r.int(eNotice), Channel: r.str(eChannel), Assignee: r.str(eAssignee), Count: r.int(eCount),
 	}

@@ -46,11 +46,15 @@ func valueSize(v types.AttributeValue) int {
 	return 1
 }
 
-// checkWrite refuses, before anything is sent, a write DynamoDB would
-// refuse for its size: a head or an event over 400 KB, more events than
-// one transaction holds, or a transaction over 4 MB. The message says
-// what to shorten.
+// checkWrite refuses, before anything is sent, a write the local store
+// would refuse too (ticket.CheckSize: both stores keep the same tickets),
+// and then a write DynamoDB itself would refuse for its size: a head or an
+// event over 400 KB, more events than one transaction holds, or a
+// transaction over 4 MB. The message says what to shorten.
 func checkWrite(t *ticket.Ticket, h item, events []item) error {
+	if err := t.CheckSize(len(t.Timeline) - len(events)); err != nil {
+		return err
+	}
 	total := itemSize(h)
 	if total > maxItemBytes {
 		return ticket.Errorf(ticket.TooLarge, "ticket %s would take %d KB in DynamoDB, over its 400 KB item limit: shorten its description, labels, details or links",

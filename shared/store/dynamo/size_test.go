@@ -9,51 +9,10 @@ import (
 	"github.com/tierline/tierline/shared/ticket"
 )
 
-// Ensure the largest timeline the domain allows, MaxTimeline events with
-// notes of MaxNote bytes (8 MB, twenty times DynamoDB's item limit), is
-// stored and read back whole: the events are items of their own. Past the
-// limit the domain refuses notes, and resolving still works.
-func TestLargestTimelineFits(t *testing.T) {
-	s := MustOpen(t).Store
-	tk := trigger(t, s, "chatty", start)
-	note := func(i int) string {
-		prefix := fmt.Sprintf("note %04d ", i)
-		return prefix + strings.Repeat("x", ticket.MaxNote-len(prefix))
-	}
-	for n := 1; n < ticket.MaxTimeline; {
-		mustUpdate(t, s, tk.ID, func(tk *ticket.Ticket) error {
-			for i := n; i < min(n+90, ticket.MaxTimeline); i++ {
-				if err := tk.AddNote("bob", note(i), start); err != nil {
-					return err
-				}
-			}
-			return nil
-		})
-		n += 90
-	}
-	got, err := s.Get(ctx, tk.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(got.Timeline) != ticket.MaxTimeline {
-		t.Fatalf("timeline has %d events, want %d", len(got.Timeline), ticket.MaxTimeline)
-	}
-	for i, e := range got.Timeline[1:] {
-		if e.Note != note(i+1) {
-			t.Fatalf("event %d note = %.20q…, want %.20q…", i+1, e.Note, note(i+1))
-		}
-	}
-	_, err = s.Update(ctx, tk.ID, func(tk *ticket.Ticket) error { return tk.AddNote("bob", "one more", start) })
-	wantCode(t, err, ticket.Conflict)
-	done := mustUpdate(t, s, tk.ID, func(tk *ticket.Ticket) error { return tk.Resolve("bob", note(0), start) })
-	if len(done.Timeline) != ticket.MaxTimeline+1 || done.Status != ticket.StatusResolved {
-		t.Fatalf("resolve of a full timeline: %d events, %s", len(done.Timeline), done.Status)
-	}
-}
-
 // Ensure writes DynamoDB would refuse for their size are refused before
-// anything is sent, with a TooLarge error that says what to shorten, and
-// store nothing.
+// anything is sent, with a TooLarge error that says what is too big, and
+// store nothing: what ticket.CheckSize refuses (which the local store
+// refuses too; see storetest), and what only a transaction's shape limits.
 func TestOversizedWritesAreRefused(t *testing.T) {
 	huge := strings.Repeat("y", 450*1024)
 	tests := []struct {
@@ -68,17 +27,17 @@ func TestOversizedWritesAreRefused(t *testing.T) {
 					Details: map[string]any{"dump": huge}}, place, nil, start)
 			})
 			return err
-		}, "over its 400 KB item limit: shorten its description, labels, details or links"},
+		}, "over the limit of 393216 (384 KiB); the largest part is its details"},
 		{"repeat_grows_details_over_400_KB", func(t *testing.T, e Env, open *ticket.Ticket) error {
 			_, err := e.Store.Upsert(ctx, "prom", open.DedupKey, func(latest *ticket.Ticket) (*ticket.Ticket, error) {
 				return latest, latest.Occur(ticket.Signal{Details: map[string]any{"dump": huge}}, start)
 			})
 			return err
-		}, "over its 400 KB item limit"},
+		}, "over the limit of 393216 (384 KiB)"},
 		{"event_with_an_actor_over_400_KB", func(t *testing.T, e Env, open *ticket.Ticket) error {
 			_, err := e.Store.Update(ctx, open.ID, func(tk *ticket.Ticket) error { return tk.AddNote(huge, "hi", start) })
 			return err
-		}, "a timeline event would take"},
+		}, "its noted event would keep"},
 		{"one_write_adding_99_events", func(t *testing.T, e Env, open *ticket.Ticket) error {
 			_, err := e.Store.Update(ctx, open.ID, func(tk *ticket.Ticket) error {
 				for i := range 99 {

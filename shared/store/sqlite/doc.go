@@ -25,6 +25,7 @@ type ticketDoc struct {
 	RequesterEmail string            `json:"requester_email,omitempty"`
 	Category       string            `json:"category,omitempty"`
 	Previous       string            `json:"previous,omitempty"`
+	Truncated      []string          `json:"truncated,omitempty"`
 	Priority       ticket.Priority   `json:"priority"`
 	Tier           ticket.Tier       `json:"tier"`
 	Policy         string            `json:"policy"`
@@ -61,6 +62,7 @@ type eventDoc struct {
 	At       time.Time        `json:"at"`
 	Kind     ticket.EventKind `json:"kind"`
 	Actor    string           `json:"actor,omitempty"`
+	OnBehalf string           `json:"on_behalf_of,omitempty"`
 	Note     string           `json:"note,omitempty"`
 	From     ticket.Tier      `json:"from,omitempty"`
 	To       ticket.Tier      `json:"to,omitempty"`
@@ -76,7 +78,7 @@ func encodeTicket(t *ticket.Ticket) ([]byte, error) {
 		ID: t.ID, Version: t.Version, Integration: t.Integration, Source: t.Source, DedupKey: t.DedupKey,
 		Title: t.Title, Description: t.Description, Labels: t.Labels, Details: t.Details,
 		RequesterName: t.Requester.Name, RequesterEmail: t.Requester.Email, Category: t.Category,
-		Previous: t.Previous, Priority: t.Priority, Tier: t.Tier, Policy: t.Policy, Status: t.Status,
+		Previous: t.Previous, Truncated: t.Truncated, Priority: t.Priority, Tier: t.Tier, Policy: t.Policy, Status: t.Status,
 		Assignee: t.Assignee, Occurrences: t.Occurrences, FirstSeen: t.FirstSeen, LastSeen: t.LastSeen,
 		CreatedAt: t.CreatedAt, UpdatedAt: t.UpdatedAt, AcknowledgedAt: t.AcknowledgedAt,
 		ResolvedAt: t.ResolvedAt, Resolution: t.Resolution, AcknowledgeBy: t.AcknowledgeBy,
@@ -101,7 +103,7 @@ func decodeTicket(b []byte) (*ticket.Ticket, error) {
 		ID: d.ID, Version: d.Version, Integration: d.Integration, Source: d.Source, DedupKey: d.DedupKey,
 		Title: d.Title, Description: d.Description, Labels: d.Labels, Details: d.Details,
 		Requester: ticket.Person{Name: d.RequesterName, Email: d.RequesterEmail}, Category: d.Category,
-		Previous: d.Previous, Priority: d.Priority, Tier: d.Tier, Policy: d.Policy, Status: d.Status,
+		Previous: d.Previous, Truncated: d.Truncated, Priority: d.Priority, Tier: d.Tier, Policy: d.Policy, Status: d.Status,
 		Assignee: d.Assignee, Occurrences: d.Occurrences, FirstSeen: d.FirstSeen, LastSeen: d.LastSeen,
 		CreatedAt: d.CreatedAt, UpdatedAt: d.UpdatedAt, AcknowledgedAt: d.AcknowledgedAt,
 		ResolvedAt: d.ResolvedAt, Resolution: d.Resolution, AcknowledgeBy: d.AcknowledgeBy,
@@ -118,7 +120,7 @@ func decodeTicket(b []byte) (*ticket.Ticket, error) {
 }
 
 func encodeEvent(e ticket.Event) ([]byte, error) {
-	return json.Marshal(eventDoc{At: e.At, Kind: e.Kind, Actor: e.Actor, Note: e.Note, From: e.From,
+	return json.Marshal(eventDoc{At: e.At, Kind: e.Kind, Actor: e.Actor, OnBehalf: e.OnBehalf, Note: e.Note, From: e.From,
 		To: e.To, Reason: e.Reason, Notice: e.Notice, Channel: e.Channel, Assignee: e.Assignee, Count: e.Count})
 }
 
@@ -127,6 +129,6 @@ func decodeEvent(b []byte) (ticket.Event, error) {
 	if err := json.Unmarshal(b, &d); err != nil {
 		return ticket.Event{}, err
 	}
-	return ticket.Event{At: d.At, Kind: d.Kind, Actor: d.Actor, Note: d.Note, From: d.From, To: d.To,
+	return ticket.Event{At: d.At, Kind: d.Kind, Actor: d.Actor, OnBehalf: d.OnBehalf, Note: d.Note, From: d.From, To: d.To,
 		Reason: d.Reason, Notice: d.Notice, Channel: d.Channel, Assignee: d.Assignee, Count: d.Count}, nil
 }

@@ -117,6 +117,10 @@ func save(tx *localdb.Tx, old, t *ticket.Ticket) (bool, error) {
 	} else {
 		t.Version = 1
 	}
+	if err := t.CheckSize(from); err != nil { // what DynamoDB would refuse
+		t.Version = t.Version - 1
+		return false, err
+	}
 	doc, err := encodeTicket(t)
 	if err != nil {
 		return false, ticket.Wrap(ticket.Internal, err, "sqlite store: encode ticket")

@@ -20,6 +20,7 @@ func testRoundTrip(t *testing.T, s store.Store) {
 	want.Requester = ticket.Person{Name: "Jana Kovac", Email: "jana@example.test"}
 	want.Category = "hardware"
 	want.Previous = "0c7g2m4x9k3t1p"
+	want.Truncated = []string{ticket.FieldDescription, ticket.FieldDetails}
 	// Deliveries are how a redelivered webhook is told from news: a store
 	// that drops them makes every SNS retry count twice.
 	want.Deliveries = []ticket.Delivery{{ID: "8d0f2b7e-4c1a-5e93-a6b2-1f7c9d3e0a45", At: start}, {ID: "dd:7741205583316602991", At: start.Add(time.Second)}}
@@ -30,7 +31,16 @@ func testRoundTrip(t *testing.T, s store.Store) {
 		func(tk *ticket.Ticket) error {
 			return tk.AddNote("alice", "tried another dock", start.Add(time.Minute))
 		},
-		func(tk *ticket.Ticket) error { return tk.Acknowledge("alice", start.Add(2*time.Minute)) },
+		func(tk *ticket.Ticket) error { // one write, two events, on behalf of a person
+			since := len(tk.Timeline)
+			if err := tk.Acknowledge("ops", place.Deadlines, start.Add(2*time.Minute)); err != nil {
+				return err
+			}
+			if err := tk.AddNote("ops", "on my way", start.Add(2*time.Minute)); err != nil {
+				return err
+			}
+			return tk.ActedFor(since, "alice")
+		},
 		func(tk *ticket.Ticket) error { return tk.Assign("alice", "bob", start.Add(3*time.Minute)) },
 		func(tk *ticket.Ticket) error {
 			return tk.Escalate(ticket.Escalation{To: ticket.L2, Actor: "bob", Reason: "manual", Note: "firmware reset did not help",
@@ -76,7 +86,7 @@ func testList(t *testing.T, s store.Store) {
 				}
 			}
 			if i%2 == 0 {
-				return tk.Acknowledge("alice", start)
+				return tk.Acknowledge("alice", place.Deadlines, start)
 			}
 			return nil
 		})

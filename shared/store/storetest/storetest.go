@@ -38,6 +38,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"every_field_and_event_round_trips", testRoundTrip},
 		{"list_filters_newest_first_with_cursor", testList},
 		{"list_refuses_a_bad_cursor", testListBadCursor},
+		{"the_largest_ticket_fits_and_one_over_is_refused", testSizeBounds},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, open(t)) })
@@ -274,12 +275,12 @@ func testUpdateMissing(t *testing.T, s store.Store) {
 
 func testUpdateError(t *testing.T, s store.Store) {
 	tk := ingest(t, s, "prom", "disk", start)
-	if _, err := s.Update(ctx, tk.ID, func(t *ticket.Ticket) error { return t.Acknowledge("alice", start) }); err != nil {
+	if _, err := s.Update(ctx, tk.ID, func(t *ticket.Ticket) error { return t.Acknowledge("alice", place.Deadlines, start) }); err != nil {
 		t.Fatal(err)
 	}
 	_, err := s.Update(ctx, tk.ID, func(t *ticket.Ticket) error {
 		t.Title = "changed"
-		return t.Acknowledge("bob", start) // refused: already acknowledged
+		return t.Acknowledge("bob", place.Deadlines, start) // refused: already acknowledged
 	})
 	wantCode(t, err, ticket.Conflict)
 	got := mustGet(t, s, tk.ID)

@@ -23,7 +23,7 @@ lint:
 	$(GO) run $(STATICCHECK) ./...
 	@$(GO) mod tidy -diff >/dev/null || { echo "go.mod is not tidy: run go mod tidy"; exit 1; }
 
-## bench: load ingest with wrk from a separate process; report in bench/out/report.md
+## bench: ingest under wrk from a separate process, and pages under a burst (bench/burst); report in bench/out/report.md
 bench:
 	bench/run.sh
 

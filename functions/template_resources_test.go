@@ -77,8 +77,9 @@ func (c checker) table() []string {
 
 // eventSources checks the functions' triggers: queues whose visibility
 // timeout is at least six times the consumer's timeout, a dead-letter
-// queue behind each, partial batch failures reported, the stream bisected
-// with an on-failure destination.
+// queue behind each, partial batch failures reported, hand-offs passed on
+// as soon as they are queued, the stream bisected with an on-failure
+// destination.
 func (c checker) eventSources() []string {
 	var out []string
 	for _, id := range c.tpl.Functions() {
@@ -87,6 +88,9 @@ func (c checker) eventSources() []string {
 			e := f.Events[name].Properties
 			if !slices.Contains(list(e["FunctionResponseTypes"]), any("ReportBatchItemFailures")) {
 				out = append(out, fmt.Sprintf("%s: event %s does not report batch item failures", id, name))
+			}
+			if id == "NotifyFunction" {
+				out = append(out, handOffBatches(id, name, e)...)
 			}
 			q, ok := c.getAttOf(e["Queue"], "Arn", "AWS::SQS::Queue")
 			if !ok {
@@ -119,6 +123,20 @@ func (c checker) eventSources() []string {
 				out = append(out, fmt.Sprintf("%s: event %s: Stream is not the table's StreamArn", id, name))
 			}
 		}
+	}
+	return out
+}
+
+// handOffBatches checks that the tier queues hand their notices on at
+// once: a batching window holds every page back, and a batch of more than
+// 10 needs one.
+func handOffBatches(id, name string, e map[string]any) []string {
+	var out []string
+	if w, _ := e["MaximumBatchingWindowInSeconds"].(int); w != 0 {
+		out = append(out, fmt.Sprintf("%s: event %s waits %ds to fill a batch, and every page with it; want 0", id, name, w))
+	}
+	if b, _ := e["BatchSize"].(int); b < 1 || b > 10 {
+		out = append(out, fmt.Sprintf("%s: event %s: BatchSize %v, want 1 to 10 (more needs a batching window)", id, name, e["BatchSize"]))
 	}
 	return out
 }

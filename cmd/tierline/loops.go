@@ -44,38 +44,73 @@ func (m *Main) dispatch(ctx context.Context) {
 	}
 }
 
-// work delivers the hand-offs of one tier queue, a batch at a time, each
-// notice of a batch concurrently so one slow channel does not hold up the
-// rest. A notice that fails stays on the queue and comes back after the
-// visibility timeout; after too many tries it goes to the dead letters.
+// receiveBatch is the most a busy tier worker receives at once, free slots
+// permitting. Each receive is a write, which waits for its group commit's
+// fsync; SQS's 10 per receive would cap a burst at 10 per fsync.
+const receiveBatch = 100
+
+// work delivers the hand-offs of one tier queue. It keeps receiving while
+// deliveries are in flight, as many as m.slots allows for the tier and
+// overall, and deletes each notice from the queue as soon as it is
+// delivered, so that a burst is not paged ten at a time, each ten waiting
+// for the slowest. A notice that fails stays on the queue and comes back
+// after the visibility timeout; after too many tries it goes to the dead
+// letters. An idle tier waits on its queue keeping one slot, so that its
+// next page never waits behind a burst at another tier. work returns once
+// ctx ends and its deliveries in flight have.
 func (m *Main) work(ctx context.Context, tier ticket.Tier) {
+	var inflight sync.WaitGroup
+	defer inflight.Wait()
+	held, want := 0, 1
+	defer func() { m.slots.give(tier, held) }()
 	for ctx.Err() == nil {
-		batch, err := m.queue.Receive(ctx, tier, 10, 5*time.Second)
+		if held < want {
+			if held += m.slots.take(ctx, tier, want-held, held == 0); held == 0 {
+				return
+			}
+		}
+		batch, err := m.queue.Receive(ctx, tier, held, 5*time.Second)
+		if want = 1; err == nil && len(batch) == held {
+			want = receiveBatch // busy: the queue may hold more
+		}
+		held -= len(batch) // each slot goes with its delivery
+		if held > want {
+			m.slots.give(tier, held-want)
+			held = want
+		}
 		if err != nil {
 			if ctx.Err() == nil {
 				m.Log.Error("tier queue receive failed", "tier", tier.String(), "err", err)
-				time.Sleep(time.Second)
+				sleep(ctx, time.Second)
 			}
 			continue
 		}
-		done := make([]queue.Delivery, 0, len(batch))
-		var mu sync.Mutex
-		var wg sync.WaitGroup
 		for _, d := range batch {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				if m.deliver(ctx, d) {
-					mu.Lock()
-					done = append(done, d)
-					mu.Unlock()
-				}
-			}()
+			inflight.Go(func() {
+				defer m.slots.give(tier, 1)
+				m.handle(ctx, d)
+			})
 		}
-		wg.Wait()
-		if err := m.queue.Delete(ctx, done...); err != nil {
-			m.Log.Warn("tier queue delete failed; these notices may be delivered again", "tier", tier.String(), "count", len(done), "err", err)
-		}
+	}
+}
+
+// handle delivers one notice within its visibility timeout, so that it is
+// not received a second time while the first delivery is still going on,
+// and deletes it from its queue once it is done with. The delete outlives
+// a shutdown: a notice delivered but not deleted is delivered again at the
+// next start, which pages nobody but costs a read.
+func (m *Main) handle(ctx context.Context, d queue.Delivery) {
+	nctx, cancel := context.WithTimeout(ctx, m.Visibility)
+	done := m.deliver(nctx, d)
+	cancel()
+	if !done {
+		return
+	}
+	dctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	defer cancel()
+	if err := m.queue.Delete(dctx, d); err != nil {
+		m.Log.Warn("tier queue delete failed; this notice may be delivered again", "ticket", d.Notice.TicketID,
+			"tier", d.Notice.Tier.String(), "notice", d.Notice.Seq, "err", err)
 	}
 }
 
@@ -87,4 +122,14 @@ func (m *Main) deliver(ctx context.Context, d queue.Delivery) bool {
 		return false
 	}
 	return true
+}
+
+// sleep waits for d or until ctx ends.
+func sleep(ctx context.Context, d time.Duration) {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+	case <-t.C:
+	}
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	_ "embed"
 	"errors"
@@ -38,10 +39,15 @@ type Main struct {
 	Addr       string // default 127.0.0.1:8080
 	DataDir    string // default ./tierline-data
 	Log        *slog.Logger
-	Stdout     io.Writer // where the start-up banner goes; default io.Discard
-	Visibility time.Duration
-	DebugAddr  string     // if set, net/http/pprof listens here
-	HTTP       HTTPLimits // timeouts and header size; zero fields take the defaults
+	Stdout     io.Writer     // where the start-up banner goes; default io.Discard
+	Visibility time.Duration // how long a received hand-off has to be delivered before it is received again; default 30s
+	DebugAddr  string        // if set, net/http/pprof listens here
+	HTTP       HTTPLimits    // timeouts and header size; zero fields take the defaults
+	// Deliveries bounds the hand-offs delivered at once, all tiers
+	// together, and PerChannel those to any one channel; defaults 256 and
+	// 128. Each is also how many keep-alive connections are kept open.
+	Deliveries int
+	PerChannel int
 
 	Config *policy.Config // loaded by Run
 	URL    string         // set by Run: http://host:port
@@ -51,6 +57,7 @@ type Main struct {
 	queue   *localqueue.Queue
 	timers  *localtimer.Timer
 	desk    *desk.Service
+	slots   *slots
 	server  *http.Server
 	lock    *os.File
 	stop    context.CancelFunc
@@ -83,7 +90,9 @@ func (m *Main) Run(ctx context.Context) (err error) {
 	if m.Config.BaseURL == "" {
 		m.Config.BaseURL = m.URL
 	}
-	m.desk.Notifier = &notify.Deliverer{BaseURL: m.Config.BaseURL, Log: m.Log}
+	m.Deliveries, m.PerChannel = cmp.Or(m.Deliveries, defaultDeliveries), cmp.Or(m.PerChannel, defaultPerChannel)
+	m.slots = newSlots(m.Deliveries, m.PerChannel)
+	m.desk.Notifier = &notify.Deliverer{BaseURL: m.Config.BaseURL, Log: m.Log, Client: notify.NewClient(m.Deliveries)}
 	api, err := httpapi.New(m.desk, m.Config, httpapi.Options{Log: m.Log})
 	if err != nil {
 		ln.Close()
@@ -187,6 +196,7 @@ func (m *Main) openData(ctx context.Context) error {
 	if m.store, err = sqlite.New(ctx, m.db); err != nil {
 		return err
 	}
+	m.Visibility = cmp.Or(m.Visibility, 30*time.Second)
 	if m.queue, err = localqueue.New(ctx, m.db, localqueue.Options{Visibility: m.Visibility}); err != nil {
 		return err
 	}

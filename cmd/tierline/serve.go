@@ -17,6 +17,8 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs.StringVar(&m.DataDir, "data", "tierline-data", "data `directory`")
 	level := fs.String("log-level", "info", "log `level`: debug, info, warn or error")
 	fs.StringVar(&m.DebugAddr, "debug-addr", "", "serve Go's pprof profiles on this loopback `address` (off by default)")
+	fs.IntVar(&m.Deliveries, "deliveries", defaultDeliveries, "hand-offs delivered at once, all tiers together (`n`)")
+	fs.IntVar(&m.PerChannel, "deliveries-per-channel", defaultPerChannel, "hand-offs delivered at once to any one channel (`n`)")
 	if rest, err := parseArgs(fs, args, stdout); err != nil {
 		return err
 	} else if len(rest) > 0 {
@@ -25,6 +27,9 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	var lv slog.Level
 	if err := lv.UnmarshalText([]byte(*level)); err != nil {
 		return usageError(fmt.Sprintf("--log-level %q: want debug, info, warn or error", *level))
+	}
+	if m.Deliveries < 1 || m.PerChannel < 1 {
+		return usageError(fmt.Sprintf("--deliveries %d and --deliveries-per-channel %d: want at least 1 each", m.Deliveries, m.PerChannel))
 	}
 	m.Log = slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: lv}))
 	if err := m.Run(ctx); err != nil {

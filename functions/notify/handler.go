@@ -25,7 +25,10 @@ type notifier struct {
 // failed (ReportBatchItemFailures): they stay on the queue, come back
 // after the visibility timeout, and after the queue's maxReceiveCount go
 // to its dead-letter queue, whose alarm tells the operators. A body that
-// is not a notice fails the same way and ends there too.
+// is not a notice fails the same way and ends there too. ctx carries the
+// invocation's deadline, and desk.Notify cuts a hanging delivery off in
+// time to record the others and answer: a handler that timed out would
+// fail the whole batch.
 func (n *notifier) handle(ctx context.Context, ev events.SQSEvent) (events.SQSEventResponse, error) {
 	var resp events.SQSEventResponse
 	var mu sync.Mutex

@@ -113,12 +113,22 @@ func (n *Notifier) Fail(name string, err error) {
 	n.fail[name] = err
 }
 
-// Take returns the deliveries made since the last Take.
+// Take returns the deliveries made since the last Take. Notify delivers
+// a hand-off to its channels at once, in no order, so the deliveries of
+// each hand-off are sorted by channel name.
 func (n *Notifier) Take() []Delivery {
 	n.mu.Lock()
 	defer n.mu.Unlock()
 	out := n.sent
 	n.sent = nil
+	for i := 0; i < len(out); {
+		j := i + 1
+		for j < len(out) && out[j].HandOff.Ticket.ID == out[i].HandOff.Ticket.ID && out[j].HandOff.Seq == out[i].HandOff.Seq {
+			j++
+		}
+		slices.SortFunc(out[i:j], func(a, b Delivery) int { return cmp.Compare(a.Channel, b.Channel) })
+		i = j
+	}
 	return out
 }
 

@@ -66,11 +66,24 @@ func (d *Deliverer) NewMessage(h ticket.HandOff) Message {
 }
 
 // Summary is the hand-off in a few lines of plain text: tier, priority and
-// title; where it came from and why; what was tried.
+// title; where it came from and why; what was tried. A late page says in
+// its first line, which SMS and e-mail subjects keep, that the ticket has
+// moved on, and in the next which tier has it now.
 func Summary(h ticket.HandOff) string {
 	t := h.Ticket
 	var b strings.Builder
-	fmt.Fprintf(&b, "[%s] %s %s (ticket %s)", h.Tier, t.Priority, t.Title, t.ID)
+	tier := h.Tier.String()
+	if m := h.MovedOn; m != nil {
+		tier += ", moved on to " + m.To.String()
+	}
+	fmt.Fprintf(&b, "[%s] %s %s (ticket %s)", tier, t.Priority, t.Title, t.ID)
+	if m := h.MovedOn; m != nil {
+		fmt.Fprintf(&b, "\nMoved on to %s before this page reached you", m.To)
+		if m.Reason != "" {
+			fmt.Fprintf(&b, " (%s)", m.Reason)
+		}
+		fmt.Fprintf(&b, "; %s has it now.", m.To)
+	}
 	switch h.Kind {
 	case ticket.EventCreated:
 		fmt.Fprintf(&b, "\nNew from %s", t.Integration)

@@ -15,8 +15,6 @@ import (
 	"github.com/tierline/tierline/shared/ticket"
 )
 
-var defaultClient = &http.Client{Timeout: 10 * time.Second}
-
 // webhook POSTs the hand-off to ch.URL, retrying network errors, 408, 429
 // and 5xx with exponential backoff and jitter. Other answers are final.
 func (d *Deliverer) webhook(ctx context.Context, ch policy.Channel, h ticket.HandOff) error {

@@ -15,7 +15,8 @@ const (
 	EventEscalated    EventKind = "escalated"    // moved From → To, for Reason, with a hand-off Note
 	EventRepeated     EventKind = "repeated"     // the top tier was paged again after a missed deadline
 	EventExhausted    EventKind = "exhausted"    // the top tier's deadline passed and no repeats are left
-	EventNotified     EventKind = "notified"     // hand-off Notice was delivered to Channel
+	EventNotified     EventKind = "notified"     // hand-off Notice was delivered to Channel of tier To
+	EventWithheld     EventKind = "withheld"     // hand-off Notice was not sent (to all of To's channels): the ticket was resolved first
 	EventResolved     EventKind = "resolved"     // closed, with the resolution in Note
 	EventReopened     EventKind = "reopened"     // a resolved ticket came back
 )

@@ -62,14 +62,19 @@ func TestHandOff(t *testing.T) {
 		seq  int
 		want ticket.HandOff
 	}{
-		// Ensure the first hand-off is the new ticket, with nothing tried yet.
+		// Ensure the first hand-off is the new ticket, with nothing tried yet,
+		// and says that the ticket left L1 for L3, which has it now.
 		{name: "created", seq: 1, want: ticket.HandOff{Ticket: tk, Seq: 1, Tier: ticket.L1, Kind: ticket.EventCreated,
-			Reason: "new ticket", Actor: "prometheus", At: now}},
-		// Ensure an automatic escalation hands over the notes and the acknowledgement, not repeats or deliveries.
+			Reason: "new ticket", Actor: "prometheus", At: now,
+			MovedOn: &ticket.MovedOn{To: ticket.L3, Notice: 5, Reason: "not resolved within 4h at L1", At: at(5)}}},
+		// Ensure an automatic escalation hands over the notes and the acknowledgement, not repeats or deliveries,
+		// and says why the ticket left L2.
 		{name: "auto_escalated", seq: 2, want: ticket.HandOff{Ticket: tk, Seq: 2, Tier: ticket.L2, From: ticket.L1,
 			Kind: ticket.EventEscalated, Reason: "not resolved within 4h at L1", Actor: ticket.Tierline, At: at(5),
-			Tried: []ticket.Event{noted1, acked}}},
-		// Ensure a manual escalation carries its note and the earlier escalation.
+			Tried:   []ticket.Event{noted1, acked},
+			MovedOn: &ticket.MovedOn{To: ticket.L3, Notice: 5, Reason: "manual", At: at(8)}}},
+		// Ensure a manual escalation carries its note and the earlier escalation,
+		// and has not moved on: L3 still has the ticket.
 		{name: "manual_escalated", seq: 3, want: ticket.HandOff{Ticket: tk, Seq: 3, Tier: ticket.L3, From: ticket.L2,
 			Kind: ticket.EventEscalated, Reason: "manual", Note: "needs a disk swap", Actor: "carol", At: at(8),
 			Tried: []ticket.Event{noted1, acked, escal2, noted2}}},
@@ -131,4 +136,75 @@ func TestHandOffUnknown(t *testing.T) {
 			t.Errorf("HandOff(2)=%+v, true; want false", got)
 		}
 	})
+}
+
+// Ensure a hand-off is superseded only by a later one to the same tier,
+// which tells that tier of the ticket anyway.
+func TestSuperseded(t *testing.T) {
+	t.Parallel()
+	tk := MustStory(t) // notices 1 L1, 2 L2, 3 L3, 4 L3 (repeat), 5 L3 (reopen)
+	for seq, want := range map[int]bool{1: false, 2: false, 3: true, 4: true, 5: false, 6: false} {
+		if got := tk.Superseded(seq); got != want {
+			t.Errorf("Superseded(%d)=%v, want %v", seq, got, want)
+		}
+	}
+}
+
+// Ensure a hand-off of a resolved ticket is withheld once, with the tier it
+// was for, and that nothing is withheld from an open ticket.
+func TestWithhold(t *testing.T) {
+	t.Parallel()
+	tk := MustNew(t, ticket.L1)
+	if tk.Withhold(1, later) {
+		t.Fatal("Withhold of an open ticket's hand-off recorded")
+	}
+	if err := tk.Escalate(ticket.Escalation{To: ticket.L2, Actor: ticket.Tierline, Reason: "not acknowledged within 4s at L1",
+		At: later, Deadlines: policy[ticket.L2]}); err != nil {
+		t.Fatal(err)
+	}
+	if err := tk.Resolve("ann", "fixed", later); err != nil {
+		t.Fatal(err)
+	}
+	if !tk.Withhold(1, later.Add(time.Second)) {
+		t.Fatal("Withhold(1) of a resolved ticket recorded nothing")
+	}
+	want := ticket.Event{At: later.Add(time.Second), Kind: ticket.EventWithheld, Actor: ticket.Tierline, Notice: 1, To: ticket.L1,
+		Reason: "not sent: the ticket was resolved before this hand-off was delivered"}
+	if got := Last(t, tk); !reflect.DeepEqual(got, want) {
+		t.Errorf("event=%+v, want %+v", got, want)
+	}
+	before := Clone(tk)
+	if tk.Withhold(1, later.Add(2*time.Second)) || !reflect.DeepEqual(tk, before) {
+		t.Error("a second Withhold(1) changed the ticket")
+	}
+	if tk.Withhold(7, later) || !tk.Withheld(1) || tk.Withheld(2) {
+		t.Errorf("Withhold(7) or Withheld: wrong for hand-offs the ticket does not have or did not withhold")
+	}
+	if _, ok := tk.HandOff(1); !ok {
+		t.Error("the withheld record hides hand-off 1")
+	}
+}
+
+// Ensure a delivery is recorded for the tier of its hand-off, and marked
+// late when the ticket had moved on to another tier.
+func TestRecordLateDelivery(t *testing.T) {
+	t.Parallel()
+	tk := MustNew(t, ticket.L1)
+	if err := tk.Escalate(ticket.Escalation{To: ticket.L2, Actor: ticket.Tierline, Reason: "not acknowledged within 4s at L1",
+		At: later, Deadlines: policy[ticket.L2]}); err != nil {
+		t.Fatal(err)
+	}
+	at := later.Add(time.Second)
+	if !tk.RecordDelivery(1, "slack", at) || !tk.RecordDelivery(2, "slack", at) {
+		t.Fatal("RecordDelivery recorded nothing")
+	}
+	got := tk.Timeline[len(tk.Timeline)-2:]
+	want := []ticket.Event{
+		{At: at, Kind: ticket.EventNotified, Actor: ticket.Tierline, Notice: 1, Channel: "slack", To: ticket.L1,
+			Reason: "late: the ticket had moved on to L2"},
+		{At: at, Kind: ticket.EventNotified, Actor: ticket.Tierline, Notice: 2, Channel: "slack", To: ticket.L2},
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("events=%+v, want %+v", got, want)
+	}
 }

@@ -231,13 +231,22 @@ func (t *Ticket) Reopen(actor, note string, d Deadlines, now time.Time) error {
 	return nil
 }
 
-// RecordDelivery notes that hand-off notice reached channel. It reports
-// false, and changes nothing, when that delivery is already recorded.
+// RecordDelivery notes that hand-off notice reached channel of the
+// hand-off's tier, and that it came late when the ticket had moved on to
+// another tier by then. It reports false, and changes nothing, when that
+// delivery is already recorded.
 func (t *Ticket) RecordDelivery(notice int, channel string, now time.Time) bool {
 	if t.Delivered(notice, channel) {
 		return false
 	}
-	t.add(Event{At: now, Kind: EventNotified, Actor: Tierline, Notice: notice, Channel: channel, To: t.Tier})
+	e := Event{At: now, Kind: EventNotified, Actor: Tierline, Notice: notice, Channel: channel, To: t.Tier}
+	if h, ok := t.HandOff(notice); ok {
+		e.To = h.Tier
+		if h.MovedOn != nil {
+			e.Reason = "late: the ticket had moved on to " + h.MovedOn.To.String()
+		}
+	}
+	t.add(e)
 	return true
 }
 

@@ -19,7 +19,19 @@ type HandOff struct {
 	At       time.Time `json:"at"`
 	Tried    []Event   `json:"tried,omitempty"`
 	URL      string    `json:"url,omitempty"`
-	Ticket   Ticket    `json:"ticket"`
+	// MovedOn is present only on a late page: the ticket went on to another
+	// tier before this hand-off reached its tier, which need not act.
+	MovedOn *MovedOn `json:"moved_on,omitempty"`
+	Ticket  Ticket   `json:"ticket"`
+}
+
+// MovedOn says which tier has the ticket of a late page now, and why it
+// left the paged tier.
+type MovedOn struct {
+	To     string    `json:"to"`
+	Notice int       `json:"notice"`
+	Reason string    `json:"reason,omitempty"`
+	At     time.Time `json:"at,omitzero"`
 }
 
 // FromHandOff converts a hand-off; url links to the ticket. The ticket's
@@ -27,6 +39,10 @@ type HandOff struct {
 func FromHandOff(h ticket.HandOff, url string) HandOff {
 	t := FromTicket(h.Ticket)
 	t.Timeline = nil
-	return HandOff{Notice: h.Seq, Tier: h.Tier.String(), From: h.From.String(), Kind: string(h.Kind),
-		Reason: h.Reason, Note: h.Note, Actor: h.Actor, OnBehalf: h.OnBehalf, At: h.At, Tried: FromEvents(h.Tried), URL: url, Ticket: t}
+	out := HandOff{Notice: h.Seq, Tier: h.Tier.String(), From: h.From.String(), Kind: string(h.Kind), Reason: h.Reason,
+		Note: h.Note, Actor: h.Actor, OnBehalf: h.OnBehalf, At: h.At, Tried: FromEvents(h.Tried), URL: url, Ticket: t}
+	if m := h.MovedOn; m != nil {
+		out.MovedOn = &MovedOn{To: m.To.String(), Notice: m.Notice, Reason: m.Reason, At: m.At}
+	}
+	return out
 }

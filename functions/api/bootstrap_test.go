@@ -88,6 +88,7 @@ func TestBootstrapSecrets(t *testing.T) {
 		"AWS_ENDPOINT_URL_SECRETS_MANAGER": moto,
 	}
 
+	warmSSM(t, awstest.Config(moto))
 	p := lambdatest.Start(t, bin, lambdatest.NewRuntimeAPI(t), env)
 	select {
 	case <-p.Exited():

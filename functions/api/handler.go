@@ -21,10 +21,13 @@ type handler func(ctx context.Context, req events.APIGatewayV2HTTPRequest) (even
 // as the local runtime (shared/httpapi), through aws-lambda-go-api-proxy:
 // it turns the event into an *http.Request (raw path and query, base64
 // bodies decoded, API Gateway's request context kept) and the buffered
-// response into the event's answer. The only I/O of a request is the
+// response into the event's answer. The request's host is the domain API
+// Gateway routed it by (the adapter takes it from the request context),
+// so it names this API: without a base_url it is the forms' own origin
+// (httpapi.Options.TrustHost). The only I/O of a request is the
 // store write the route makes.
 func newHandler(d *desk.Service, cfg *policy.Config, log *slog.Logger) (handler, error) {
-	api, err := httpapi.New(d, cfg, httpapi.Options{Log: log})
+	api, err := httpapi.New(d, cfg, httpapi.Options{Log: log, TrustHost: true})
 	if err != nil {
 		return nil, err
 	}

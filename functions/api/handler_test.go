@@ -16,6 +16,7 @@ import (
 	"github.com/tierline/tierline/functions/internal/lambdatest"
 	"github.com/tierline/tierline/internal/awstest"
 	"github.com/tierline/tierline/shared/desk"
+	"github.com/tierline/tierline/shared/policy"
 	"github.com/tierline/tierline/shared/store"
 	"github.com/tierline/tierline/shared/ticket"
 	"github.com/tierline/tierline/shared/wire"
@@ -246,4 +247,37 @@ func TestPoliciesAllowCalls(t *testing.T) {
 	}
 	a.ReadSecrets(t) // the cold start's reads of the config's secrets
 	lambdatest.CheckPolicies(t, "ApiFunction", a.Calls.List())
+}
+
+// Ensure a form's own page, served by this API at the domain API Gateway
+// routed the request by, may post to it without a base_url, and a page
+// elsewhere may not, whatever Host header it sends.
+func TestFormOwnOrigin(t *testing.T) {
+	w := lambdatest.NewWorld(t, "ApiFunction")
+	cfg, err := policy.Parse("forms.yaml", []byte(`
+forms_secret: "a-forms-secret-of-32-characters-or-more"
+forms:
+  - {name: it-help, title: IT help, categories: [password]}
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	log := slog.New(slog.NewJSONHandler(io.Discard, nil))
+	h, err := newHandler(&desk.Service{Store: w.Tickets, Config: cfg, Log: log}, cfg, log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := &api{World: w, h: h}
+	domain := lambdatest.Decode[events.APIGatewayV2HTTPRequest](t, lambdatest.Event(t, "api-hook.json")).RequestContext.DomainName
+	post := func(origin, host, key string) int {
+		req := request(t, "POST", "/forms/it-help", "", "", "name=Ann&email=ann%40acme.test&category=password&subject=locked+out&idempotency_key="+key)
+		req.Headers = map[string]string{"content-type": "application/x-www-form-urlencoded", "origin": origin, "host": host}
+		return a.call(t, req).StatusCode
+	}
+	if got := post("https://"+domain, domain, "ORIGIN-OWN-PAGE-0001"); got != http.StatusSeeOther {
+		t.Errorf("the form's own page: status %d, want %d", got, http.StatusSeeOther)
+	}
+	if got := post("http://evil.example", "evil.example", "ORIGIN-ELSEWHERE-001"); got != http.StatusForbidden {
+		t.Errorf("a page elsewhere: status %d, want %d", got, http.StatusForbidden)
+	}
 }

@@ -118,3 +118,14 @@ func TestSecretsFromSSM(t *testing.T) {
 		})
 	}
 }
+
+// warmSSM asks moto for a parameter that does not exist, so that its first
+// SSM request (moto loads a service's backend on first use, seconds on a
+// loaded machine) is not the one a bootstrap's bounded cold start makes.
+func warmSSM(t *testing.T, cfg aws.Config) {
+	t.Helper()
+	_, err := ssm.NewFromConfig(cfg).GetParameters(ctx, &ssm.GetParametersInput{Names: []string{"/tierline/warm-up"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+}

@@ -160,7 +160,7 @@ func (s *Service) decide(integration string, sig ticket.Signal, place ticket.Pla
 	r := Result{Outcome: Ignored}
 	if latest != nil {
 		r.TicketID = latest.ID
-		if latest.Redelivered(sig, now) {
+		if latest.Redelivered(sig) {
 			return Result{TicketID: latest.ID, Outcome: Duplicate}, nil, nil
 		}
 	}
@@ -190,10 +190,12 @@ func (s *Service) apply(integration string, sig ticket.Signal, place ticket.Plac
 		noteIfRoom(t, integration, sig.Note, now)
 		return t, Created, nil
 	case sig.Action == ticket.Trigger:
+		// A repeat's note is not news: it is the note of the creation
+		// (Opsgenie's "note" is "added while creating the alert"), which a
+		// monitor firing every minute would otherwise add every minute.
 		if err := latest.Occur(sig, now); err != nil {
 			return nil, "", err
 		}
-		noteIfRoom(latest, integration, sig.Note, now)
 		return latest, Occurrence, nil
 	case sig.Action == ticket.Annotate && latest != nil:
 		// A note is welcome on a resolved ticket too: the post-mortem belongs there.

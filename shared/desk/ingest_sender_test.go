@@ -10,15 +10,10 @@ import (
 
 // Ensure a redelivery is answered Duplicate and changes nothing, while news
 // is applied: the senders' own ids (SNS MessageId, Datadog $ID) whenever
-// the ticket remembers them, a digest of the request only as an immediate
-// retry of the ticket's last delivery.
+// the ticket remembers them, and a signal without an id always counts.
 func TestIngestRedelivery(t *testing.T) {
 	t.Parallel()
 	withID := func(sig ticket.Signal, id string) ticket.Signal { sig.DeliveryID = id; return sig }
-	digest := func(sig ticket.Signal, id string) ticket.Signal {
-		sig.DeliveryID, sig.DeliveryDigest = id, true
-		return sig
-	}
 	resolve := ticket.Signal{Action: ticket.Resolve, DedupKey: "db-1"}
 	type step struct {
 		sig     ticket.Signal
@@ -47,21 +42,16 @@ func TestIngestRedelivery(t *testing.T) {
 			{sig: withID(resolve, "m2"), after: time.Second, outcome: desk.Resolved},
 			{sig: withID(Alert("db-1"), "m1"), after: 20 * time.Second, outcome: desk.Duplicate},
 		}, occurrences: 1, tickets: 1},
-		// Ensure a client's retry of the same request counts once.
-		{name: "digest_retry", steps: []step{
-			{sig: digest(Alert("db-1"), "h1"), outcome: desk.Created},
-			{sig: digest(Alert("db-1"), "h1"), after: 30 * time.Second, outcome: desk.Duplicate},
-		}, occurrences: 1, tickets: 1},
-		// Ensure the same request long after is a heartbeat, counted.
-		{name: "digest_heartbeat", steps: []step{
-			{sig: digest(Alert("db-1"), "h1"), outcome: desk.Created},
-			{sig: digest(Alert("db-1"), "h1"), after: time.Hour, outcome: desk.Occurrence},
+		// Ensure the same signal again without an id counts, however soon: monitors re-fire.
+		{name: "repeat_without_id", steps: []step{
+			{sig: Alert("db-1"), outcome: desk.Created},
+			{sig: Alert("db-1"), after: time.Second, outcome: desk.Occurrence},
 		}, occurrences: 2, tickets: 1},
-		// Ensure the same trigger after a resolve is a new alert, not a retry.
-		{name: "digest_trigger_after_resolve", steps: []step{
-			{sig: digest(Alert("db-1"), "h1"), outcome: desk.Created},
-			{sig: digest(resolve, "h2"), after: time.Second, outcome: desk.Resolved},
-			{sig: digest(Alert("db-1"), "h1"), after: time.Second, outcome: desk.Created},
+		// Ensure the same trigger after a resolve is a new alert.
+		{name: "repeat_after_resolve", steps: []step{
+			{sig: Alert("db-1"), outcome: desk.Created},
+			{sig: resolve, after: time.Second, outcome: desk.Resolved},
+			{sig: Alert("db-1"), after: time.Second, outcome: desk.Created},
 		}, occurrences: 1, tickets: 2},
 	}
 	for _, tt := range tests {
@@ -126,6 +116,9 @@ func TestIngestNotes(t *testing.T) {
 		// Ensure a trigger's note follows its creation.
 		{name: "trigger_note", sig: func() ticket.Signal { s := Alert("db-1"); s.Note = "auto-created"; return s }(),
 			outcome: desk.Created, kind: ticket.EventNoted, note: "auto-created"},
+		// Ensure a repeat's note is not added again: it is the note of the creation.
+		{name: "occurrence_note", before: ticket.StatusOpen, sig: func() ticket.Signal { s := Alert("db-1"); s.Note = "auto-created"; return s }(),
+			outcome: desk.Occurrence, kind: ticket.EventOccurred},
 		// Ensure an acknowledge's note follows the acknowledgement.
 		{name: "acknowledge_note", before: ticket.StatusOpen, sig: ticket.Signal{Action: ticket.Acknowledge, DedupKey: "db-1", Note: "looking"},
 			outcome: desk.Acknowledged, kind: ticket.EventNoted, note: "looking"},

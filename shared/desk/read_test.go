@@ -3,6 +3,7 @@ package desk_test
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/tierline/tierline/shared/store"
 	"github.com/tierline/tierline/shared/ticket"
@@ -72,5 +73,47 @@ func TestList(t *testing.T) {
 				t.Errorf("IDs=%v, want %v", got, tt.want)
 			}
 		})
+	}
+}
+
+// Ensure Latest finds what a sender naming a dedup key reaches: the open
+// ticket, else the newest resolved one, else nothing; and writes nothing.
+func TestLatest(t *testing.T) {
+	t.Parallel()
+	e := MustService(t)
+	old := MustTicketIn(t, e, "db-1", ticket.StatusResolved)
+	e.Clock.Add(time.Minute)
+	open := MustTicket(t, e, Alert("db-1"))
+	resolved := MustTicketIn(t, e, "db-2", ticket.StatusResolved)
+	tests := []struct {
+		name string
+		key  string
+		want *ticket.Ticket // nil: not found
+	}{
+		// Ensure the open ticket wins over an older resolved one of the key.
+		{name: "open", key: "db-1", want: open},
+		// Ensure a key whose tickets are all resolved reaches the newest.
+		{name: "resolved", key: "db-2", want: resolved},
+		// Ensure a key never seen is not found.
+		{name: "unknown", key: "db-3"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := e.Desk.Latest(ctx, "prometheus", tt.key)
+			if tt.want == nil {
+				if ticket.ErrorCode(err) != ticket.NotFound {
+					t.Fatalf("Latest: %v, want not found", err)
+				}
+				return
+			}
+			if err != nil || got.ID != tt.want.ID {
+				t.Fatalf("Latest: %v %v, want %s", got, err, tt.want.ID)
+			}
+		})
+	}
+	for _, tk := range []*ticket.Ticket{old, open, resolved} {
+		if v := MustGet(t, e, tk.ID).Version; v != tk.Version {
+			t.Errorf("ticket %s: Version=%d, want %d: Latest writes nothing", tk.ID, v, tk.Version)
+		}
 	}
 }

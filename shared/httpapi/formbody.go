@@ -14,6 +14,7 @@ import (
 	"strings"
 
 	"github.com/tierline/tierline/shared/desk"
+	"github.com/tierline/tierline/shared/intake"
 	"github.com/tierline/tierline/shared/ticket"
 )
 
@@ -153,6 +154,9 @@ func multipartValues(body []byte, boundary string) (url.Values, []string, error)
 func jsonValues(body []byte) (url.Values, error) {
 	var syntax *json.SyntaxError
 	var obj map[string]json.RawMessage
+	if err := intake.CheckMembers(body, &obj); err != nil {
+		return nil, err
+	}
 	err := json.Unmarshal(body, &obj)
 	switch {
 	case errors.As(err, &syntax):

@@ -12,6 +12,7 @@ import (
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/awslabs/aws-lambda-go-api-proxy/httpadapter"
 
+	"github.com/tierline/tierline/shared/httpapi"
 	"github.com/tierline/tierline/shared/wire"
 )
 
@@ -63,7 +64,7 @@ func within(want, got any, path string) (string, bool) {
 // decodes the base64 body API Gateway makes of a urlencoded form.
 func TestFormSubmit_lambda(t *testing.T) {
 	t.Parallel()
-	a := MustOpenForms(t)
+	a := &FormsAPI{API: MustOpenAPIWith(t, formsConfig, httpapi.Options{TrustHost: true})}
 	lambda := httpadapter.NewV2(a.Handler)
 	ctx := context.Background()
 

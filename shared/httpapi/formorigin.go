@@ -23,7 +23,8 @@ var corsHeaders = []string{"content-type", "accept", "accept-language", "content
 // form f, going by the browser's Origin header:
 //   - no Origin: not a browser (curl, a server, a test): allowed, since
 //     CORS protects browsers' users, and such a client can set any Origin;
-//   - the origin of tierline itself (its own form page): allowed;
+//   - the origin of tierline itself (its own form page, see ownOrigin):
+//     allowed;
 //   - one of the form's origins: allowed, with the CORS headers that let
 //     the page's script read the answer;
 //   - anything else, "null" included (sandboxed frames, pages whose
@@ -49,15 +50,43 @@ func originRefused(f policy.Form, origin string) error {
 		origin, f.Name)
 }
 
-// ownOrigin reports whether origin is tierline's own: that of its base URL
-// when one is configured, or the host the request was sent to. A browser
-// sets Host itself, so a page elsewhere cannot pretend to be this one.
+// ownOrigin reports whether origin is tierline's own: that of its base
+// URL. Never the Host a request names, which a browser takes from the
+// address it was sent to: a page on a name rebound to tierline's address
+// (DNS rebinding) would send that name as both Host and Origin. Without a
+// base URL (tierline serve always has one: the address it listens on),
+// only a host set by what routes to tierline (Options.TrustHost: API
+// Gateway on Lambda) stands in for it.
 func (s *Server) ownOrigin(r *http.Request, origin string) bool {
-	if s.config.BaseURL != "" && origin == originOf(s.config.BaseURL) {
-		return true
+	if s.config.BaseURL != "" {
+		base := originOf(s.config.BaseURL)
+		return origin == base || sameLoopback(origin, base)
+	}
+	if !s.trustHost {
+		return false
 	}
 	u, err := url.Parse(origin)
-	return err == nil && u.Host != "" && strings.EqualFold(u.Host, r.Host)
+	return err == nil && u.Host != "" && strings.EqualFold(u.Host, r.Host) && u.Scheme == schemeOf(r)
+}
+
+// sameLoopback reports whether origins a and b are this machine's
+// loopback address under two of its names (localhost, 127.0.0.1, [::1]),
+// with the same scheme and port: tierline serve on 127.0.0.1 is also
+// opened as localhost. No other machine can serve a page from them, and
+// a name rebound to loopback is none of them.
+func sameLoopback(a, b string) bool {
+	ua, errA := url.Parse(a)
+	ub, errB := url.Parse(b)
+	return errA == nil && errB == nil && ua.Scheme == ub.Scheme && ua.Port() == ub.Port() &&
+		loopbackName(ua.Hostname()) && loopbackName(ub.Hostname())
+}
+
+func loopbackName(host string) bool {
+	switch host {
+	case "localhost", "127.0.0.1", "::1":
+		return true
+	}
+	return false
 }
 
 // originOf returns the scheme://host[:port] of an absolute URL.

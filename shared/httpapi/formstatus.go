@@ -26,9 +26,15 @@ func (s *Server) statusSig(form, id string) string {
 	return base64.RawURLEncoding.EncodeToString(sum[:sigBytes])
 }
 
+// sigEncoding decodes status-link signatures strictly: base64url without
+// padding, and the bits the last character carries beyond the 16 bytes
+// must be zero, so that a link has exactly the one spelling tierline gave
+// out (a loose decoder accepts 16 for each).
+var sigEncoding = base64.RawURLEncoding.Strict()
+
 // validSig reports, in constant time, whether sig signs ticket id of form.
 func (s *Server) validSig(form, id, sig string) bool {
-	got, err := base64.RawURLEncoding.DecodeString(sig)
+	got, err := sigEncoding.DecodeString(sig)
 	if err != nil || len(got) != sigBytes {
 		return false
 	}
@@ -42,11 +48,15 @@ func (s *Server) baseURL(r *http.Request) string {
 	if s.config.BaseURL != "" {
 		return s.config.BaseURL
 	}
-	scheme := "http"
+	return schemeOf(r) + "://" + r.Host
+}
+
+// schemeOf is the scheme a request came in by.
+func schemeOf(r *http.Request) string {
 	if r.TLS != nil || r.URL.Scheme == "https" || strings.EqualFold(r.Header.Get("X-Forwarded-Proto"), "https") {
-		scheme = "https"
+		return "https"
 	}
-	return scheme + "://" + r.Host
+	return "http"
 }
 
 // formURL is the address of form f's page.

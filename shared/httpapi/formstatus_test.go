@@ -116,6 +116,49 @@ func TestFormStatus(t *testing.T) {
 	}
 }
 
+// Ensure a status link has exactly one spelling: its signature is 16
+// bytes in 22 characters of base64url, whose last character carries 4
+// bits that encode nothing, so a loose decoder would open the same page
+// under 16 links. Only the one tierline gave out works; padding and the
+// standard alphabet do not either.
+func TestFormStatus_oneSpelling(t *testing.T) {
+	t.Parallel()
+	a := MustOpenForms(t)
+	_, link := MustFiled(t, a.Send(t, "POST", "/forms/it-help", fetchJSON(),
+		`{"name": "Ann", "email": "ann@acme.test", "category": "password", "subject": "Locked out of SAP"}`), true)
+	m := statusLink.FindStringSubmatch(link)
+	base, sig := strings.TrimSuffix(link, m[4]), m[4]
+	const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+	last := strings.IndexByte(alphabet, sig[21])
+	opened := 0
+	for low := range 16 {
+		spelling := sig[:21] + string(alphabet[last&^15|low])
+		resp := a.Send(t, "GET", base+spelling, nil, "")
+		if spelling == sig {
+			if resp.Status != http.StatusOK {
+				t.Fatalf("the link given out: Status=%v, want 200", resp.Status)
+			}
+			opened++
+			continue
+		}
+		if resp.Status != http.StatusNotFound {
+			t.Errorf("spelling %s of %s: Status=%v, want 404", spelling, sig, resp.Status)
+		}
+	}
+	if opened != 1 {
+		t.Errorf("%d spellings opened the page, want exactly the one given out", opened)
+	}
+	std := strings.NewReplacer("-", "+", "_", "/").Replace(sig)
+	for name, other := range map[string]string{"padded": sig + "==", "padded_escaped": sig + "%3D%3D", "standard_alphabet": std} {
+		if other == sig {
+			continue // this signature has no character the alphabets spell apart
+		}
+		if resp := a.Send(t, "GET", base+other, nil, ""); resp.Status != http.StatusNotFound {
+			t.Errorf("%s %s: Status=%v, want 404", name, other, resp.Status)
+		}
+	}
+}
+
 // Ensure everything a requester typed is shown as text on the status
 // page: no markup of theirs reaches the page.
 func TestFormStatus_escapes(t *testing.T) {

@@ -80,7 +80,17 @@ func MustOpenAPI(tb testing.TB) *API {
 }
 
 // MustOpenAPIWith is MustOpenAPI with another config and server options.
+// A config without base_url gets the server's URL as its base URL, as
+// tierline serve gives it the address it listens on, unless the server
+// trusts the request's host (opts.TrustHost, as on Lambda).
 func MustOpenAPIWith(tb testing.TB, config string, opts httpapi.Options) *API {
+	tb.Helper()
+	return openAPI(tb, config, opts, !opts.TrustHost)
+}
+
+// openAPI is MustOpenAPIWith; base says whether a config without base_url
+// gets the server's URL.
+func openAPI(tb testing.TB, config string, opts httpapi.Options, base bool) *API {
 	tb.Helper()
 	db, err := localdb.Open(filepath.Join(tb.TempDir(), "tierline.db"))
 	if err != nil {
@@ -95,6 +105,11 @@ func MustOpenAPIWith(tb testing.TB, config string, opts httpapi.Options) *API {
 	if err != nil {
 		tb.Fatalf("policy.Parse: %v", err)
 	}
+	ts := httptest.NewUnstartedServer(nil)
+	url := "http://" + ts.Listener.Addr().String()
+	if base && cfg.BaseURL == "" {
+		cfg.BaseURL = url
+	}
 	clock := &Clock{now: start}
 	log := slog.New(slog.DiscardHandler)
 	d := &desk.Service{Store: st, Config: cfg, Now: clock.Now, Log: log}
@@ -103,9 +118,10 @@ func MustOpenAPIWith(tb testing.TB, config string, opts httpapi.Options) *API {
 	if err != nil {
 		tb.Fatalf("httpapi.New: %v", err)
 	}
-	ts := httptest.NewServer(server)
+	ts.Config.Handler = server
+	ts.Start()
 	tb.Cleanup(ts.Close) // runs before db.Close
-	return &API{URL: ts.URL, DB: db, Clock: clock, Handler: server}
+	return &API{URL: url, DB: db, Clock: clock, Handler: server}
 }
 
 // Response is an answer with its body read.

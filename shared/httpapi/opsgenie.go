@@ -4,6 +4,7 @@ import (
 	"crypto/rand"
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -15,10 +16,11 @@ import (
 
 // opsgenieAnswer is the body of the Opsgenie drop-in's answers, in the
 // Alert API's shape: {result, took, requestId} when accepted, {message,
-// took, requestId} when not.
+// took, requestId} when not, {data, took, requestId} for a read.
 type opsgenieAnswer struct {
 	Result    string  `json:"result,omitempty"`
 	Message   string  `json:"message,omitempty"`
+	Data      any     `json:"data,omitempty"`
 	Took      float64 `json:"took"`
 	RequestID string  `json:"requestId"`
 }
@@ -29,7 +31,8 @@ type opsgenieCall struct {
 	w     http.ResponseWriter
 	r     *http.Request
 	start time.Time
-	id    string
+	id    string // the answer's requestId until an accepted request has its own
+	key   string // the GenieKey presented, which signs request ids
 	in    policy.Integration
 }
 
@@ -37,13 +40,13 @@ type opsgenieCall struct {
 // itself when it is missing or wrong.
 func (s *Server) opsgenie(w http.ResponseWriter, r *http.Request) (*opsgenieCall, bool) {
 	c := &opsgenieCall{s: s, w: w, r: r, start: time.Now(), id: requestID()}
-	w.Header().Set("X-Request-ID", c.id)
 	scheme, key, _ := strings.Cut(r.Header.Get("Authorization"), " ")
 	if !strings.EqualFold(scheme, "GenieKey") || strings.TrimSpace(key) == "" {
 		c.fail(ticket.Errorf(ticket.Unauthorized, "send the integration's token as Authorization: GenieKey <token>"))
 		return nil, false
 	}
-	in, ok := s.integrationByToken("opsgenie", strings.TrimSpace(key))
+	c.key = strings.TrimSpace(key)
+	in, ok := s.integrationByToken("opsgenie", c.key)
 	if !ok {
 		c.fail(ticket.Errorf(ticket.Unauthorized, "the GenieKey is not the token of an opsgenie integration"))
 		return nil, false
@@ -69,7 +72,7 @@ func (s *Server) opsgenieCreate(w http.ResponseWriter, r *http.Request) {
 		c.fail(err)
 		return
 	}
-	c.ingest(signals[0], body)
+	c.ingest(verbCreate, signals[0])
 }
 
 // opsgenieAction is POST /v2/alerts/{identifier}/close, /acknowledge and
@@ -98,24 +101,29 @@ func (s *Server) opsgenieAction(w http.ResponseWriter, r *http.Request) {
 		c.fail(err)
 		return
 	}
+	verb := actionVerbs[action]
 	switch kind := r.URL.Query().Get("identifierType"); kind {
 	case "alias":
 		sig.DedupKey = ident
 		if sig.Action == "" {
-			c.accepted() // an update with nothing to set
+			c.done(opsgenieRequest{action: verb, outcome: outcomeNothing}) // an update with nothing to set
 			return
 		}
-		c.ingest(sig, body)
-	case "id", "":
-		c.byID(ident, sig, body)
+		c.ingest(verb, sig)
+	case "id", "tiny", "":
+		c.byID(verb, ident, sig)
 	default:
-		c.fail(ticket.Errorf(ticket.Invalid, "identifierType %.20q: tierline reads alias, or id (a ticket id)", kind))
+		c.fail(ticket.Errorf(ticket.Invalid, "identifierType %.20q: tierline reads alias, or id (a ticket id, which is also the tinyId)", kind))
 	}
 }
 
+// actionVerbs are the request-status actions of the action routes.
+var actionVerbs = map[string]opsgenieVerb{"close": verbClose, "acknowledge": verbAcknowledge, "notes": verbAddNote,
+	"message": verbUpdateMessage, "description": verbUpdateDescription}
+
 // byID acts on the ticket named by its id. The id of another integration's
 // ticket is answered as not found.
-func (c *opsgenieCall) byID(id string, sig ticket.Signal, body []byte) {
+func (c *opsgenieCall) byID(verb opsgenieVerb, id string, sig ticket.Signal) {
 	ctx, d, who := c.r.Context(), c.s.desk, desk.By(c.in.Name)
 	t, err := d.Get(ctx, id)
 	if err == nil && t.Integration != who.Name {
@@ -125,6 +133,7 @@ func (c *opsgenieCall) byID(id string, sig ticket.Signal, body []byte) {
 		c.fail(err)
 		return
 	}
+	q := opsgenieRequest{action: verb, outcome: outcomeDone, alertID: t.ID}
 	switch sig.Action {
 	case ticket.Resolve:
 		_, err = d.Resolve(ctx, t.ID, who, firstNonBlank(sig.Note, "closed by "+who.Name))
@@ -135,41 +144,73 @@ func (c *opsgenieCall) byID(id string, sig ticket.Signal, body []byte) {
 	case ticket.Update:
 		if t.Status != ticket.StatusResolved {
 			sig.DedupKey = t.DedupKey
-			c.ingest(sig, body)
+			c.ingest(verb, sig)
 			return
 		}
+		q.outcome = outcomeAlready
+	default:
+		q.outcome = outcomeNothing
 	}
 	if ticket.ErrorCode(err) == ticket.Conflict {
-		err = nil // already in that state: Opsgenie, being asynchronous, accepts it too
+		err, q.outcome = nil, outcomeAlready // Opsgenie, being asynchronous, accepts it too
 	}
 	if err != nil {
 		c.fail(err)
 		return
 	}
-	c.accepted()
+	c.done(q)
 }
 
-// ingest applies sig, keyed by alias, as a delivery identified by the
-// request's bytes (a client's retry sends them again).
-func (c *opsgenieCall) ingest(sig ticket.Signal, body []byte) {
-	r := c.r
-	sig.DeliveryID, sig.DeliveryDigest = intake.Digest(r.Method, r.URL.Path, r.URL.RawQuery, string(body)), true
-	if _, err := c.s.desk.Ingest(r.Context(), c.in.Name, sig); err != nil {
+// ingest applies sig, keyed by alias.
+func (c *opsgenieCall) ingest(verb opsgenieVerb, sig ticket.Signal) {
+	results, err := c.s.desk.Ingest(c.r.Context(), c.in.Name, sig)
+	if err != nil {
 		c.fail(err)
 		return
 	}
-	c.accepted()
+	res := results[0]
+	c.done(opsgenieRequest{action: verb, outcome: outcomes[res.Outcome], alertID: res.TicketID})
 }
 
-func (c *opsgenieCall) accepted() {
-	writeJSON(c.w, http.StatusAccepted, opsgenieAnswer{Result: "Request will be processed", Took: c.took(), RequestID: c.id})
+// outcomes are what the desk's outcomes are to a request's status.
+var outcomes = map[desk.Outcome]requestOutcome{
+	desk.Created: outcomeCreated, desk.Occurrence: outcomeCounted, desk.Acknowledged: outcomeDone, desk.Resolved: outcomeDone,
+	desk.Noted: outcomeDone, desk.Updated: outcomeDone, desk.Ignored: outcomeAlready, desk.Duplicate: outcomeAlready,
+}
+
+// done answers 202 for an applied request, whose requestId tells what it
+// did (see opsgenieRequest).
+func (c *opsgenieCall) done(q opsgenieRequest) {
+	if q.alertID == "" && q.outcome != outcomeNothing {
+		q.outcome = outcomeMissing // the alias has no alert
+	}
+	q.at = c.s.now()
+	c.id = q.id(c.in.Name, c.key)
+	c.write(http.StatusAccepted, opsgenieAnswer{Result: "Request will be processed"})
+}
+
+// data answers 200 with v as the data of a read.
+func (c *opsgenieCall) data(v any) {
+	c.write(http.StatusOK, opsgenieAnswer{Data: v})
+}
+
+// write answers with the headers the Opsgenie SDKs read: X-Request-ID
+// (which wins over the body's requestId), X-Response-Time and
+// X-RateLimit-State (tierline itself does not throttle).
+func (c *opsgenieCall) write(status int, a opsgenieAnswer) {
+	a.Took, a.RequestID = c.took(), c.id
+	h := c.w.Header()
+	h.Set("X-Request-ID", c.id)
+	h.Set("X-Response-Time", strconv.FormatFloat(a.Took, 'f', -1, 64))
+	h.Set("X-RateLimit-State", "OK")
+	writeJSON(c.w, status, a)
 }
 
 // fail answers err in Opsgenie's error shape, with the status of the one
 // table (Opsgenie's own: 400, 401, 403, 404, 422, and 5xx to retry).
 func (c *opsgenieCall) fail(err error) {
 	if he, ok := err.(*httpError); ok {
-		writeJSON(c.w, he.status, opsgenieAnswer{Message: he.message, Took: c.took(), RequestID: c.id})
+		c.write(he.status, opsgenieAnswer{Message: he.message})
 		return
 	}
 	code := ticket.ErrorCode(err)
@@ -184,11 +225,13 @@ func (c *opsgenieCall) fail(err error) {
 		c.s.log.WarnContext(c.r.Context(), "dependency unavailable", "method", c.r.Method, "path", c.r.URL.Path, "err", err)
 		c.w.Header().Set("Retry-After", retryAfter)
 	}
-	writeJSON(c.w, status, opsgenieAnswer{Message: ticket.ErrorMessage(err), Took: c.took(), RequestID: c.id})
+	c.write(status, opsgenieAnswer{Message: ticket.ErrorMessage(err)})
 }
 
+// took is the seconds the call took, at least a microsecond: the SDK takes
+// a zero as "not set".
 func (c *opsgenieCall) took() float64 {
-	return float64(time.Since(c.start).Microseconds()) / 1e6
+	return float64(max(time.Since(c.start).Microseconds(), 1)) / 1e6
 }
 
 // requestID returns a random (version 4) UUID, as Opsgenie's requestId is.

@@ -11,11 +11,14 @@ import (
 	"github.com/tierline/tierline/shared/wire"
 )
 
-var uuid = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$`)
+// requestIDs are the request ids of accepted requests: a signed record of
+// what the request did, in base64url (see GET /v2/alerts/requests/{id}).
+var requestIDs = regexp.MustCompile(`^[A-Za-z0-9_-]{36,}$`)
 
 // MustOpsgenie sends an Opsgenie request and checks the 202 answer:
-// exactly result, took and requestId, the id also in X-Request-ID.
-func MustOpsgenie(tb testing.TB, a *API, method, path string, body []byte) {
+// exactly result, took and requestId, the id also in X-Request-ID, and the
+// headers Opsgenie's SDKs read. It returns the request id.
+func MustOpsgenie(tb testing.TB, a *API, method, path string, body []byte) string {
 	tb.Helper()
 	resp := a.Post(tb, method, path, genie(genieKey), body)
 	var got map[string]any
@@ -26,9 +29,14 @@ func MustOpsgenie(tb testing.TB, a *API, method, path string, body []byte) {
 	if _, ok := got["took"].(float64); !ok {
 		tb.Errorf("took=%v, want seconds as a number", got["took"])
 	}
-	if id, _ := got["requestId"].(string); !uuid.MatchString(id) || resp.Header.Get("X-Request-ID") != id {
-		tb.Errorf("requestId=%v X-Request-ID=%q, want one UUID", got["requestId"], resp.Header.Get("X-Request-ID"))
+	id, _ := got["requestId"].(string)
+	if !requestIDs.MatchString(id) || resp.Header.Get("X-Request-ID") != id {
+		tb.Errorf("requestId=%v X-Request-ID=%q, want one request id", got["requestId"], resp.Header.Get("X-Request-ID"))
 	}
+	if resp.Header.Get("X-Response-Time") == "" || resp.Header.Get("X-RateLimit-State") != "OK" {
+		tb.Errorf("headers %v, want X-Response-Time and X-RateLimit-State: OK", resp.Header)
+	}
+	return id
 }
 
 // AssertOpsgenieError checks Opsgenie's error shape {message, took,
@@ -57,15 +65,16 @@ func timelineOf(tk wire.Ticket) (kinds, notes []string) {
 }
 
 // Ensure an alert's life through the Alert API, by alias as Alertmanager
-// and Grafana address it: created with its note, a client's retry counted
-// once, acknowledged, noted, revised, closed with its note.
+// and Grafana address it: created with its note, the same create again
+// counted (Opsgenie counts it too), acknowledged, noted, revised, closed
+// with its note.
 func TestOpsgenie_byAlias(t *testing.T) {
 	t.Parallel()
 	a := MustOpenSenders(t)
 	create := intaketest.Event(t, "opsgenie/create.json")
 	const alias = "/v2/alerts/vpn-gw-fra-2-hq/"
 	MustOpsgenie(t, a.API, "POST", "/v2/alerts", create)
-	MustOpsgenie(t, a.API, "POST", "/v2/alerts", create) // the client's retry
+	MustOpsgenie(t, a.API, "POST", "/v2/alerts", create) // byte for byte the same: a repeat
 	MustOpsgenie(t, a.API, "POST", alias+"acknowledge?identifierType=alias", intaketest.Event(t, "opsgenie/acknowledge.json"))
 	MustOpsgenie(t, a.API, "POST", alias+"notes?identifierType=alias", intaketest.Event(t, "opsgenie/note.json"))
 	MustOpsgenie(t, a.API, "PUT", alias+"message?identifierType=alias", []byte(`{"message": "VPN gateway gw-fra-2 tunnels to HQ and DR down"}`))
@@ -77,7 +86,7 @@ func TestOpsgenie_byAlias(t *testing.T) {
 		t.Fatalf("%d tickets, want 1", len(list))
 	}
 	tk := a.MustGet(t, list[0].ID)
-	if tk.Integration != "netwatch" || tk.DedupKey != "vpn-gw-fra-2-hq" || tk.Occurrences != 1 || tk.Priority != "P2" ||
+	if tk.Integration != "netwatch" || tk.DedupKey != "vpn-gw-fra-2-hq" || tk.Occurrences != 2 || tk.Priority != "P2" ||
 		tk.Title != "VPN gateway gw-fra-2 tunnels to HQ and DR down" || tk.Status != "resolved" || tk.Resolution != "tunnel re-established" ||
 		tk.Description != "IPsec SA renegotiation failing since 02:10 UTC; 40 remote users affected." || tk.Labels["site"] != "fra" {
 		t.Errorf("ticket %+v", tk)
@@ -152,7 +161,9 @@ func TestOpsgenie_refused(t *testing.T) {
 			status: 422, msg: "P1, P2"},
 		{name: "not_json", method: "POST", path: "/v2/alerts", headers: genie(genieKey), body: []byte(`{"message": `),
 			status: 400, msg: "not valid JSON"},
-		{name: "tiny_id", method: "POST", path: "/v2/alerts/42/close?identifierType=tiny", headers: genie(genieKey),
+		{name: "tiny_id_of_opsgenie", method: "POST", path: "/v2/alerts/42/close?identifierType=tiny", headers: genie(genieKey),
+			status: 404, msg: "not found"},
+		{name: "unknown_identifier_type", method: "POST", path: "/v2/alerts/42/close?identifierType=name", headers: genie(genieKey),
 			status: 422, msg: "alias, or id"},
 		{name: "unknown_id", method: "POST", path: "/v2/alerts/0c7g2m4x9k3t1p/close", headers: genie(genieKey),
 			status: 404, msg: "not found"},
@@ -177,10 +188,10 @@ func TestOpsgenie_refused(t *testing.T) {
 		})
 	}
 	a.AssertUnchanged(t, before)
-	// Ensure a method the path has no route for is answered 405 with both methods allowed.
+	// Ensure a method the path has no route for is answered 405 with the methods allowed.
 	resp = a.Post(t, "DELETE", "/v2/alerts/a/close", genie(genieKey), nil)
-	if resp.Status != http.StatusMethodNotAllowed || resp.Header.Get("Allow") != "POST, PUT" {
-		t.Errorf("DELETE: %d Allow=%q, want 405 POST, PUT", resp.Status, resp.Header.Get("Allow"))
+	if resp.Status != http.StatusMethodNotAllowed || resp.Header.Get("Allow") != "POST, PUT, GET, HEAD" {
+		t.Errorf("DELETE: %d Allow=%q, want 405 POST, PUT, GET, HEAD", resp.Status, resp.Header.Get("Allow"))
 	}
 }
 

@@ -9,12 +9,36 @@ import (
 
 // pagerDutyAnswer is the body of every answer of the PagerDuty drop-in, in
 // PagerDuty's Events API v2 shape: clients (Alertmanager, Grafana, Zabbix)
-// check the 202 and status "success".
+// check the 202 and status "success". An error also carries PagerDuty's
+// REST API error object, "error", which is what go-pagerduty's Client
+// reads for the message of its error (the Events API's own members alone
+// would leave it "no JSON error object was present").
 type pagerDutyAnswer struct {
-	Status   string   `json:"status"`
-	Message  string   `json:"message"`
-	DedupKey string   `json:"dedup_key,omitempty"`
-	Errors   []string `json:"errors,omitempty"`
+	Status   string          `json:"status"`
+	Message  string          `json:"message"`
+	DedupKey string          `json:"dedup_key,omitempty"`
+	Errors   []string        `json:"errors,omitempty"`
+	Error    *pagerDutyError `json:"error,omitempty"`
+}
+
+// pagerDutyError is PagerDuty's REST API error object.
+type pagerDutyError struct {
+	Message string   `json:"message"`
+	Code    int      `json:"code"`
+	Errors  []string `json:"errors"`
+}
+
+// PagerDuty's REST API error codes tierline answers with.
+const (
+	pagerDutyInternalError = 2000
+	pagerDutyInvalidInput  = 2001
+)
+
+// failed is an error answer: the Events API's members and the REST
+// error object, saying the same.
+func failed(status, message string, code int, detail string) pagerDutyAnswer {
+	return pagerDutyAnswer{Status: status, Message: message, Errors: []string{detail},
+		Error: &pagerDutyError{Message: message, Code: code, Errors: []string{detail}}}
 }
 
 // enqueue is PagerDuty's alert events endpoint: POST /v2/enqueue with the
@@ -60,8 +84,6 @@ func (s *Server) pagerDuty(w http.ResponseWriter, r *http.Request, parse func([]
 	}
 	sig := e.Signal
 	if sig.Action != "" {
-		// A client retries a request it got no answer for with the same bytes.
-		sig.DeliveryID, sig.DeliveryDigest = intake.Digest(r.URL.Path, string(body)), true
 		if _, err := s.desk.Ingest(r.Context(), in.Name, sig); err != nil {
 			s.pagerDutyFail(w, r, err)
 			return
@@ -82,16 +104,14 @@ func (s *Server) pagerDutyFail(w http.ResponseWriter, r *http.Request, err error
 	case ticket.Unavailable:
 		s.log.WarnContext(r.Context(), "dependency unavailable", "method", r.Method, "path", r.URL.Path, "err", err)
 		w.Header().Set("Retry-After", retryAfter)
-		writeJSON(w, http.StatusServiceUnavailable, pagerDutyAnswer{Status: "unavailable",
-			Message: "Event not processed; retry later", Errors: []string{ticket.ErrorMessage(err)}})
+		writeJSON(w, http.StatusServiceUnavailable, failed("unavailable", "Event not processed; retry later", pagerDutyInternalError, ticket.ErrorMessage(err)))
 	case ticket.Internal:
 		s.log.ErrorContext(r.Context(), "internal error", "method", r.Method, "path", r.URL.Path, "err", err)
-		writeJSON(w, http.StatusInternalServerError, pagerDutyAnswer{Status: "internal error", Message: "Event not processed", Errors: []string{"internal error"}})
+		writeJSON(w, http.StatusInternalServerError, failed("internal error", "Event not processed", pagerDutyInternalError, "internal error"))
 	case ticket.Malformed:
-		writeJSON(w, http.StatusBadRequest, pagerDutyAnswer{Status: "Unrecognized object",
-			Message: "Event object format is unrecognized", Errors: []string{"JSON parse error: " + ticket.ErrorMessage(err)}})
+		writeJSON(w, http.StatusBadRequest, failed("Unrecognized object", "Event object format is unrecognized", pagerDutyInvalidInput,
+			"JSON parse error: "+ticket.ErrorMessage(err)))
 	default:
-		writeJSON(w, http.StatusBadRequest, pagerDutyAnswer{Status: "invalid event",
-			Message: "Event object is invalid", Errors: []string{ticket.ErrorMessage(err)}})
+		writeJSON(w, http.StatusBadRequest, failed("invalid event", "Event object is invalid", pagerDutyInvalidInput, ticket.ErrorMessage(err)))
 	}
 }

@@ -30,14 +30,20 @@ func MustPagerDuty(tb testing.TB, a *API, path string, body []byte, dedupKey str
 	}
 }
 
-// AssertPagerDutyError checks PagerDuty's error shape: 400 with a status,
-// a message and errors that say msg.
+// AssertPagerDutyError checks PagerDuty's error shape: the status, a
+// status word, a message and errors that say msg, and the same in the
+// REST error object {message, code, errors}.
 func AssertPagerDutyError(tb testing.TB, resp Response, status int, short, msg string) {
 	tb.Helper()
 	var got struct {
 		Status  string   `json:"status"`
 		Message string   `json:"message"`
 		Errors  []string `json:"errors"`
+		Error   struct {
+			Message string   `json:"message"`
+			Code    int      `json:"code"`
+			Errors  []string `json:"errors"`
+		} `json:"error"`
 	}
 	if err := json.Unmarshal(resp.Body, &got); err != nil {
 		tb.Fatalf("body %s: %v", resp.Body, err)
@@ -45,11 +51,15 @@ func AssertPagerDutyError(tb testing.TB, resp Response, status int, short, msg s
 	if resp.Status != status || got.Status != short || got.Message == "" || len(got.Errors) != 1 || !strings.Contains(got.Errors[0], msg) {
 		tb.Errorf("answer %d %s, want %d status %q and an error saying %q", resp.Status, resp.Body, status, short, msg)
 	}
+	if got.Error.Message != got.Message || got.Error.Code == 0 || !reflect.DeepEqual(got.Error.Errors, got.Errors) {
+		tb.Errorf("error object %+v, want the message and errors again with a code", got.Error)
+	}
 }
 
-// Ensure an alert's life through the Events API v2: trigger, a client's
-// retry counted once, a new trigger counted, acknowledge, a change event
-// noted, resolve; each answered 202 as PagerDuty answers.
+// Ensure an alert's life through the Events API v2: trigger, the same
+// trigger again counted (monitors re-fire identical events, and PagerDuty
+// counts them), a new trigger counted, acknowledge, a change event noted,
+// resolve; each answered 202 as PagerDuty answers.
 func TestPagerDuty_lifecycle(t *testing.T) {
 	t.Parallel()
 	a := MustOpenSenders(t)
@@ -57,7 +67,7 @@ func TestPagerDuty_lifecycle(t *testing.T) {
 	trigger := intaketest.Event(t, "pagerduty/trigger.json")
 	MustPagerDuty(t, a.API, "/v2/enqueue", trigger, key)
 	a.Clock.Add(10 * time.Second)
-	MustPagerDuty(t, a.API, "/v2/enqueue", trigger, key) // the client's retry
+	MustPagerDuty(t, a.API, "/v2/enqueue", trigger, key) // byte for byte the same: a repeat
 	again := strings.Replace(string(trigger), "toner below 5%", "toner below 3%", 1)
 	MustPagerDuty(t, a.API, "/v2/enqueue", []byte(again), key)
 	MustPagerDuty(t, a.API, "/v2/enqueue", intaketest.Event(t, "pagerduty/acknowledge.json"), key)
@@ -69,7 +79,7 @@ func TestPagerDuty_lifecycle(t *testing.T) {
 		t.Fatalf("%d tickets, want 1", len(list))
 	}
 	tk := a.MustGet(t, list[0].ID)
-	if tk.Integration != "printers" || tk.DedupKey != key || tk.Occurrences != 2 || tk.Status != "resolved" ||
+	if tk.Integration != "printers" || tk.DedupKey != key || tk.Occurrences != 3 || tk.Status != "resolved" ||
 		tk.Title != "Printer lab-printer-12 toner below 5%" || tk.Source != "lab-printer-12.print.acme.test" || tk.Priority != "P3" ||
 		tk.Labels["component"] != "toner" || tk.Details["model"] != "LX-9000" || len(tk.Links) != 3 {
 		t.Errorf("ticket %+v", tk)

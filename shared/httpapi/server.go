@@ -22,14 +22,15 @@ const DefaultMaxBody = 1 << 20
 
 // Server serves the API.
 type Server struct {
-	desk    *desk.Service
-	config  *policy.Config
-	log     *slog.Logger
-	maxBody int64
-	mux     *http.ServeMux
-	now     func() time.Time
-	options map[string]intake.Options // of each integration, by name
-	methods map[string][]string       // of each path, for 405's Allow
+	desk      *desk.Service
+	config    *policy.Config
+	log       *slog.Logger
+	maxBody   int64
+	mux       *http.ServeMux
+	now       func() time.Time
+	options   map[string]intake.Options // of each integration, by name
+	trustHost bool
+	methods   map[string][]string // of each path, for 405's Allow
 }
 
 // Options tune a Server.
@@ -45,6 +46,15 @@ type Options struct {
 	// Now is the clock signed timestamps are checked against; default the
 	// desk's clock, else time.Now.
 	Now func() time.Time
+
+	// TrustHost says that a request's host names this tierline because
+	// what is in front of it routes by host and sets it (API Gateway, whose
+	// domain name the Lambda adapter puts there), not a client's Host
+	// header (net/http). Only then, and only without a base_url in the
+	// config, is the request's host taken for tierline's own origin and
+	// the start of its links: a browser lured to a rebound DNS name sends
+	// that name as both Host and Origin.
+	TrustHost bool
 }
 
 // New returns the API for a desk and its config. It fails if an integration
@@ -59,7 +69,7 @@ func New(d *desk.Service, cfg *policy.Config, opts Options) (*Server, error) {
 		return nil, fmt.Errorf("httpapi: forms need a forms secret to sign their status links")
 	}
 	s := &Server{desk: d, config: cfg, log: opts.Log, maxBody: opts.MaxBody, mux: http.NewServeMux(),
-		now: opts.Now, options: integrationOptions(cfg, opts), methods: map[string][]string{}}
+		now: opts.Now, options: integrationOptions(cfg, opts), methods: map[string][]string{}, trustHost: opts.TrustHost}
 	if s.log == nil {
 		s.log = slog.Default()
 	}
@@ -93,8 +103,10 @@ func (s *Server) routes() {
 	s.handle("POST /v2/enqueue", s.enqueue)
 	s.handle("POST /v2/change/enqueue", s.changeEnqueue)
 	s.handle("POST /v2/alerts", s.opsgenieCreate)
+	s.handle("GET /v2/alerts/{identifier}", s.opsgenieGet)
 	s.handle("POST /v2/alerts/{identifier}/{action}", s.opsgenieAction)
 	s.handle("PUT /v2/alerts/{identifier}/{action}", s.opsgenieAction)
+	s.handle("GET /v2/alerts/{identifier}/{action}", s.opsgenieRead) // requests/{requestId}
 	s.formRoutes()
 	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, errorf(http.StatusNotFound, "not_found", "no route %s %s", r.Method, r.URL.Path))

@@ -129,6 +129,9 @@ func (s *Server) action(w http.ResponseWriter, r *http.Request) (wire.Action, er
 	if err := json.Unmarshal(body, new(json.RawMessage)); errors.As(err, &syntax) {
 		return a, ticket.Errorf(ticket.Malformed, "the body is not valid JSON: %v (at byte %d)", syntax, syntax.Offset)
 	}
+	if err := intake.CheckMembers(body, &a); err != nil {
+		return a, err
+	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&a); err != nil {

@@ -46,6 +46,9 @@ var (
 // false for a state the options ignore (INSUFFICIENT_DATA by default).
 func cloudWatchSignal(m *snsMessage, insufficient ticket.Action) (ticket.Signal, bool, error) {
 	var a cloudWatchAlarm
+	if err := CheckMembers([]byte(m.Message), &a); err != nil {
+		return ticket.Signal{}, false, ticket.Errorf(ticket.Malformed, "the SNS message: %s", ticket.ErrorMessage(err))
+	}
 	if err := json.Unmarshal([]byte(m.Message), &a); err != nil || a.NewStateValue == "" || a.AlarmArn == "" && a.AlarmName == "" {
 		return ticket.Signal{}, false, ticket.Errorf(ticket.Invalid, "the SNS message is not a CloudWatch alarm (no AlarmName and NewStateValue): subscribe tierline only to topics that alarms publish to")
 	}

@@ -1,9 +1,11 @@
 package intake
 
 import (
+	"maps"
 	"mime"
 	"net/url"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -44,6 +46,9 @@ func Datadog(r *Request) ([]ticket.Signal, error) {
 		if err != nil {
 			return nil, ticket.Errorf(ticket.Malformed, "the body is not a valid form: %v", err)
 		}
+		if err := fieldsOnce(form); err != nil {
+			return nil, err
+		}
 		a = datadogForm(form)
 	default:
 		if err := RequireJSON(r.Header); err != nil {
@@ -54,6 +59,18 @@ func Datadog(r *Request) ([]ticket.Signal, error) {
 		}
 	}
 	return a.signals()
+}
+
+// fieldsOnce refuses a form that sends a field twice, as CheckMembers
+// refuses JSON that does: url.Values.Get would read the first, another
+// reader the last.
+func fieldsOnce(f url.Values) error {
+	for _, k := range slices.Sorted(maps.Keys(f)) {
+		if len(f[k]) > 1 {
+			return ticket.Errorf(ticket.Malformed, "the field %.100q is sent twice: send each field once", k)
+		}
+	}
+	return nil
 }
 
 func datadogForm(f url.Values) datadogAlert {

@@ -103,8 +103,12 @@ func RequireJSON(h http.Header) error {
 }
 
 // decodeJSON unmarshals body into v, telling a body that is not JSON at
-// all (Malformed) from JSON of the wrong shape (Invalid).
+// all, or has a member twice (Malformed), from JSON of the wrong shape
+// (Invalid).
 func decodeJSON(body []byte, v any) error {
+	if err := CheckMembers(body, v); err != nil {
+		return err
+	}
 	err := json.Unmarshal(body, v)
 	if err == nil {
 		return nil

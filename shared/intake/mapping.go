@@ -53,6 +53,9 @@ type genericExtras struct {
 }
 
 func mappedSignal(item json.RawMessage, mapping map[string]string) (ticket.Signal, error) {
+	if err := CheckMembers(item, nil); err != nil {
+		return ticket.Signal{}, err // a pointer must point at one value
+	}
 	var doc any
 	dec := json.NewDecoder(bytes.NewReader(item))
 	dec.UseNumber()

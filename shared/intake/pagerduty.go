@@ -65,7 +65,7 @@ func ParsePagerDuty(body []byte) (PagerDutyEvent, error) {
 		var key struct {
 			RoutingKey any `json:"routing_key"`
 		}
-		if json.Unmarshal(body, &key) == nil {
+		if CheckMembers(body, &key) == nil && json.Unmarshal(body, &key) == nil {
 			if k, ok := key.RoutingKey.(string); ok {
 				return PagerDutyEvent{RoutingKey: k}, err
 			}

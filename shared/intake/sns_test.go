@@ -193,6 +193,9 @@ func TestSNS_refused(t *testing.T) {
 		{name: "subscription_topic_not_allowed", body: confirm, o: sns.Options("arn:aws:sns:eu-west-1:210987654321:other"), code: ticket.Forbidden, msg: topic},
 		// Ensure a signed notification that is no alarm is refused.
 		{name: "not_an_alarm", body: sns.Sign(t, edit(t, "alarm.json", map[string]any{"Message": "deploy finished"})), code: ticket.Invalid, msg: "not a CloudWatch alarm"},
+		// Ensure a signed alarm that names its state twice is refused: which one did CloudWatch mean?
+		{name: "alarm_member_twice", body: sns.Sign(t, edit(t, "alarm.json", map[string]any{"Message": `{"AlarmName": "a", "NewStateValue": "OK", "NewStateValue": "ALARM"}`})),
+			code: ticket.Malformed, msg: `"NewStateValue" is sent twice`},
 		// Ensure an unknown alarm state is refused.
 		{name: "unknown_state", body: sns.Sign(t, edit(t, "alarm.json", map[string]any{"Message": `{"AlarmName": "a", "NewStateValue": "MAYBE"}`})), code: ticket.Invalid, msg: "MAYBE"},
 		// Ensure an unknown message type is refused.

@@ -3,7 +3,6 @@ package intake
 import (
 	"bytes"
 	"crypto/rand"
-	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"strings"
@@ -107,16 +106,4 @@ func randomKey() string {
 	b := make([]byte, 16)
 	rand.Read(b) // never fails (crypto/rand, Go 1.24+)
 	return hex.EncodeToString(b)
-}
-
-// Digest is the delivery id of a request that carries none of its own: a
-// hash of what makes it this request. A client's retry sends the same
-// bytes, so it has the same digest (see ticket.Signal.DeliveryDigest).
-func Digest(parts ...string) string {
-	h := sha256.New()
-	for _, p := range parts {
-		h.Write([]byte(p))
-		h.Write([]byte{0})
-	}
-	return "sha256:" + hex.EncodeToString(h.Sum(nil)[:16])
 }

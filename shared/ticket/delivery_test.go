@@ -11,12 +11,10 @@ import (
 func TestRedelivered(t *testing.T) {
 	t.Parallel()
 	id := func(s string) ticket.Signal { return ticket.Signal{DeliveryID: s} }
-	digest := func(s string) ticket.Signal { return ticket.Signal{DeliveryID: s, DeliveryDigest: true} }
 	tests := []struct {
 		name string
 		seen []ticket.Signal // remembered at now, a second apart
 		sig  ticket.Signal
-		at   time.Duration // after the last one was remembered
 		want bool
 	}{
 		// Ensure a signal without a delivery id is never a redelivery.
@@ -24,15 +22,11 @@ func TestRedelivered(t *testing.T) {
 		// Ensure a sender's id seen before is a redelivery.
 		{name: "id_seen_last", seen: []ticket.Signal{id("a")}, sig: id("a"), want: true},
 		// Ensure a sender's id is a redelivery even after later deliveries (SNS retries out of order).
-		{name: "id_seen_earlier", seen: []ticket.Signal{id("a"), id("b"), id("c")}, sig: id("a"), at: time.Hour, want: true},
+		{name: "id_seen_earlier", seen: []ticket.Signal{id("a"), id("b"), id("c")}, sig: id("a"), want: true},
 		// Ensure a new id is not.
 		{name: "id_new", seen: []ticket.Signal{id("a")}, sig: id("b"), want: false},
-		// Ensure a digest equal to the last delivery, soon after it, is a retry.
-		{name: "digest_retry", seen: []ticket.Signal{digest("h1")}, sig: digest("h1"), at: time.Minute, want: true},
-		// Ensure the same request after the retry window is news: a heartbeat counts.
-		{name: "digest_after_window", seen: []ticket.Signal{digest("h1")}, sig: digest("h1"), at: ticket.RetryWindow, want: false},
-		// Ensure the same request after another delivery is news: trigger, resolve, trigger again.
-		{name: "digest_not_last", seen: []ticket.Signal{digest("h1"), digest("h2")}, sig: digest("h1"), want: false},
+		// Ensure a signal just like the last, without an id, is news: a monitor firing again.
+		{name: "same_signal_no_id", seen: []ticket.Signal{{DedupKey: "k", Title: "t"}}, sig: ticket.Signal{DedupKey: "k", Title: "t"}, want: false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -43,7 +37,7 @@ func TestRedelivered(t *testing.T) {
 				at = at.Add(time.Second)
 				tk.RememberDelivery(s, at)
 			}
-			if got := tk.Redelivered(tt.sig, at.Add(tt.at)); got != tt.want {
+			if got := tk.Redelivered(tt.sig); got != tt.want {
 				t.Errorf("Redelivered(%+v)=%v, want %v (deliveries %+v)", tt.sig, got, tt.want, tk.Deliveries)
 			}
 		})
@@ -69,10 +63,10 @@ func TestRememberDelivery_bounded(t *testing.T) {
 	if first := tk.Deliveries[0]; first.ID != fmt.Sprint(n-ticket.MaxDeliveries) {
 		t.Errorf("oldest kept=%q, want %q", first.ID, fmt.Sprint(n-ticket.MaxDeliveries))
 	}
-	if tk.Redelivered(ticket.Signal{DeliveryID: "0"}, now) {
+	if tk.Redelivered(ticket.Signal{DeliveryID: "0"}) {
 		t.Error("a forgotten delivery still counts as seen")
 	}
-	if !tk.Redelivered(ticket.Signal{DeliveryID: fmt.Sprint(n - 1)}, now) {
+	if !tk.Redelivered(ticket.Signal{DeliveryID: fmt.Sprint(n - 1)}) {
 		t.Error("the last delivery does not count as seen")
 	}
 }

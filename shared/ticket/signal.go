@@ -67,20 +67,19 @@ type Signal struct {
 	Links       []Link
 	Requester   Person
 	At          time.Time // when the sender says it happened; zero means "when received"
-	Note        string    // the sender's note: added to the timeline; a resolve's resolution
+	Note        string    // the sender's note: on the timeline of the ticket a trigger opens, acknowledges or notes; a resolve's resolution
 
 	// Truncated lists the fields Normalize cut to their limits (FieldTitle,
 	// FieldDetails…), sorted: the ticket keeps the mark, and the hook's
 	// answer says so.
 	Truncated []string
 
-	// DeliveryID names this delivery of the signal, so that a redelivery is
-	// not counted twice (see Ticket.Redelivered). Senders' own ids (SNS
-	// MessageId, Datadog $ID) are unique per message; a DeliveryDigest is a
-	// hash of the request, for senders that retry without an id (PagerDuty
-	// and Opsgenie clients), where an identical request may also be news.
-	DeliveryID     string
-	DeliveryDigest bool
+	// DeliveryID is the sender's own id of this delivery (SNS MessageId,
+	// Datadog $ID), the same on each of its redeliveries, so that a retry
+	// is not counted twice (see Ticket.Redelivered). Senders without one
+	// (PagerDuty and Opsgenie clients) leave it empty: an identical request
+	// from them is a monitor firing again, and counts.
+	DeliveryID string
 }
 
 // Normalize validates s and fills defaults: the action, a dedup key derived

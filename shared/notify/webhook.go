@@ -15,12 +15,13 @@ import (
 	"github.com/tierline/tierline/shared/ticket"
 )
 
-// webhook POSTs the hand-off to ch.URL, retrying network errors, 408, 429
-// and 5xx with exponential backoff and jitter. Other answers are final.
+// webhook POSTs the hand-off to ch.URL in the shape of its kind (see
+// Body), retrying network errors, 408, 429 and 5xx with exponential
+// backoff and jitter. Other answers are final.
 func (d *Deliverer) webhook(ctx context.Context, ch policy.Channel, h ticket.HandOff) error {
-	body, err := json.Marshal(d.NewMessage(h))
+	body, err := d.Body(ch, h)
 	if err != nil {
-		return fmt.Errorf("notify: encode hand-off: %w", err)
+		return err
 	}
 	attempts := d.Attempts
 	if attempts <= 0 {
@@ -47,7 +48,28 @@ func (d *Deliverer) webhook(ctx context.Context, ch policy.Channel, h ticket.Han
 			break
 		}
 	}
-	return fmt.Errorf("notify: webhook %s: %w", ch.Name, last)
+	return fmt.Errorf("notify: %s channel %s: %w", ch.Kind, ch.Name, last)
+}
+
+// Body is the JSON a channel that posts receives for h: tierline's own
+// Message for a webhook, a Block Kit message for slack, an Adaptive Card
+// for teams.
+func (d *Deliverer) Body(ch policy.Channel, h ticket.HandOff) ([]byte, error) {
+	l := d.Links(ch, h)
+	var v any
+	switch ch.Kind {
+	case "slack":
+		v = NewSlackMessage(h, l)
+	case "teams":
+		v = NewTeamsMessage(h, l)
+	default:
+		v = newMessage(h, l)
+	}
+	body, err := json.Marshal(v)
+	if err != nil {
+		return nil, fmt.Errorf("notify: encode hand-off for %s channel %s: %w", ch.Kind, ch.Name, err)
+	}
+	return body, nil
 }
 
 // post sends one attempt and says whether a failure is worth retrying.

@@ -16,6 +16,10 @@ import (
 type SlackMessage struct {
 	Text   string       `json:"text"`
 	Blocks []SlackBlock `json:"blocks"`
+	// Slack fetches nothing to preview: the message says all there is,
+	// and a preview of a signed link would only show its confirm page.
+	UnfurlLinks bool `json:"unfurl_links"`
+	UnfurlMedia bool `json:"unfurl_media"`
 }
 
 // SlackBlock is one block of a message: header, section, context or
@@ -98,11 +102,11 @@ func NewSlackMessage(h ticket.HandOff, l Links) SlackMessage {
 	if links := slackAlertLinks(t.Links); links != "" {
 		m.Blocks = append(m.Blocks, SlackBlock{Type: "section", Text: &SlackText{Type: "mrkdwn", Text: links, Verbatim: true}})
 	}
-	ctx := "Ticket " + t.ID + " · " + t.Integration
+	ctx := "Ticket " + t.ID + " · " + slackFit(t.Integration, 200)
 	if l.Signed() {
 		ctx += " · the buttons work without signing in until " + slackDate(l.Expires.Unix(), l.Expires.UTC().Format("2 Jan 15:04 MST"))
 	}
-	m.Blocks = append(m.Blocks, SlackBlock{Type: "context", Context: []SlackText{{Type: "mrkdwn", Text: slackFit(ctx, SlackMaxSectionText), Verbatim: true}}})
+	m.Blocks = append(m.Blocks, SlackBlock{Type: "context", Context: []SlackText{{Type: "mrkdwn", Text: ctx, Verbatim: true}}})
 	if buttons := slackButtons(l); len(buttons) > 0 {
 		m.Blocks = append(m.Blocks, SlackBlock{Type: "actions", Elements: buttons})
 	}

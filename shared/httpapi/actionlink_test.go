@@ -101,7 +101,7 @@ func AssertPage(tb testing.TB, r Response, status int, want ...string) {
 	if !strings.Contains(csp, "default-src 'none'") || !strings.Contains(csp, "frame-ancestors 'none'") || strings.Contains(csp, "script-src") {
 		tb.Errorf("CSP %q: want default-src 'none', frame-ancestors 'none' and no script", csp)
 	}
-	if r.Header.Get("Referrer-Policy") != "no-referrer" || r.Header.Get("Cache-Control") != "no-store" {
+	if r.Header.Get("Referrer-Policy") != "same-origin" || r.Header.Get("Cache-Control") != "no-store" {
 		tb.Errorf("Referrer-Policy %q Cache-Control %q: a link is a credential", r.Header.Get("Referrer-Policy"), r.Header.Get("Cache-Control"))
 	}
 	body := html.UnescapeString(string(r.Body))

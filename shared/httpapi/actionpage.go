@@ -88,7 +88,9 @@ func (s *Server) renderAction(w http.ResponseWriter, status int, t *template.Tem
 	h.Set("Content-Type", "text/html; charset=utf-8")
 	h.Set("Cache-Control", "no-store")
 	h.Set("X-Content-Type-Options", "nosniff")
-	h.Set("Referrer-Policy", "no-referrer") // the link is a credential: never send it on
+	// The link is a credential: never sent to another site. (no-referrer
+	// would make browsers post the confirm page with Origin: null.)
+	h.Set("Referrer-Policy", "same-origin")
 	h.Set("X-Robots-Tag", "noindex, nofollow")
 	h.Set("Content-Security-Policy", "default-src 'none'; style-src "+styleHash+"; form-action "+formAction+
 		"; frame-ancestors 'none'; base-uri 'none'")

@@ -18,8 +18,9 @@ require (
 	github.com/awslabs/aws-lambda-go-api-proxy v0.16.2
 	github.com/opsgenie/opsgenie-go-sdk-v2 v1.2.23
 	github.com/sirupsen/logrus v1.9.4
+	github.com/slack-go/slack v0.35.0
 	github.com/truora/minidyn v0.8.2
-	go.yaml.in/yaml/v3 v3.0.4
+	go.yaml.in/yaml/v3 v3.0.5
 	modernc.org/sqlite v1.62.0
 )
 
@@ -38,6 +39,7 @@ require (
 	github.com/dustin/go-humanize v1.1.0 // indirect
 	github.com/google/go-querystring v1.1.0 // indirect
 	github.com/google/uuid v1.6.0 // indirect
+	github.com/gorilla/websocket v1.5.3 // indirect
 	github.com/hashicorp/go-cleanhttp v0.5.0 // indirect
 	github.com/hashicorp/go-retryablehttp v0.5.1 // indirect
 	github.com/mattn/go-isatty v0.0.24 // indirect

@@ -16,6 +16,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/tierline/tierline/shared/actionlink"
 	"github.com/tierline/tierline/shared/desk"
 	"github.com/tierline/tierline/shared/httpapi"
 	"github.com/tierline/tierline/shared/localdb"
@@ -92,7 +93,8 @@ func (m *Main) Run(ctx context.Context) (err error) {
 	}
 	m.Deliveries, m.PerChannel = cmp.Or(m.Deliveries, defaultDeliveries), cmp.Or(m.PerChannel, defaultPerChannel)
 	m.slots = newSlots(m.Deliveries, m.PerChannel)
-	m.desk.Notifier = &notify.Deliverer{BaseURL: m.Config.BaseURL, Log: m.Log, Client: notify.NewClient(m.Deliveries)}
+	m.desk.Notifier = &notify.Deliverer{BaseURL: m.Config.BaseURL, Log: m.Log, Client: notify.NewClient(m.Deliveries),
+		Signer: actionlink.New(m.Config.ActionLinks.Secret, m.Config.ActionLinks.Expire)}
 	api, err := httpapi.New(m.desk, m.Config, httpapi.Options{Log: m.Log})
 	if err != nil {
 		ln.Close()

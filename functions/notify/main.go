@@ -11,6 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sns"
 
 	"github.com/tierline/tierline/functions/internal/boot"
+	"github.com/tierline/tierline/shared/actionlink"
 	"github.com/tierline/tierline/shared/desk"
 	"github.com/tierline/tierline/shared/notify"
 	"github.com/tierline/tierline/shared/policy/awssecrets"
@@ -45,10 +46,11 @@ func main() {
 	}
 
 	n := &notifier{log: log, desk: &desk.Service{
-		Store:    dynamo.New(dynamodb.NewFromConfig(aws), cfg.table),
-		Config:   policy,
-		Notifier: &notify.Deliverer{BaseURL: policy.BaseURL, Log: log, SNS: sns.NewFromConfig(aws), Topics: cfg.topics},
-		Log:      log,
+		Store:  dynamo.New(dynamodb.NewFromConfig(aws), cfg.table),
+		Config: policy,
+		Notifier: &notify.Deliverer{BaseURL: policy.BaseURL, Log: log, SNS: sns.NewFromConfig(aws), Topics: cfg.topics,
+			Signer: actionlink.New(policy.ActionLinks.Secret, policy.ActionLinks.Expire)},
+		Log: log,
 	}}
 	lambda.Start(n.handle)
 }

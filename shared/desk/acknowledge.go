@@ -28,3 +28,18 @@ func withNote(t *ticket.Ticket, who Actor, note string, now time.Time) error {
 	}
 	return t.AddNote(who.Name, note, now)
 }
+
+// AcknowledgeHandOff acknowledges ticket id as who, only while hand-off
+// notice is its latest: what a signed action link does (httpapi's
+// confirm page). The check and the acknowledgement are one write, so a
+// link of a page that a later hand-off superseded (the ticket escalated,
+// the top tier was paged again) can never take the ticket, even when the
+// two race. A link that no longer may is Conflict, saying why.
+func (s *Service) AcknowledgeHandOff(ctx context.Context, id string, notice int, who Actor) (*ticket.Ticket, error) {
+	return s.change(ctx, id, who, func(t *ticket.Ticket, now time.Time) error {
+		if t.Notices != notice {
+			return ticket.Errorf(ticket.Conflict, "ticket %s has moved on since this page (hand-off %d; the latest is %d, to %s)", t.ID, notice, t.Notices, t.Tier)
+		}
+		return t.Acknowledge(who.Name, s.Config.Deadlines(t.Policy, t.Tier), now)
+	})
+}

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/tierline/tierline/shared/actionlink"
 	"github.com/tierline/tierline/shared/desk"
 	"github.com/tierline/tierline/shared/intake"
 	"github.com/tierline/tierline/shared/policy"
@@ -31,6 +32,7 @@ type Server struct {
 	options   map[string]intake.Options // of each integration, by name
 	trustHost bool
 	methods   map[string][]string // of each path, for 405's Allow
+	links     *actionlink.Signer  // opens the signed links of hand-offs
 }
 
 // Options tune a Server.
@@ -69,7 +71,8 @@ func New(d *desk.Service, cfg *policy.Config, opts Options) (*Server, error) {
 		return nil, fmt.Errorf("httpapi: forms need a forms secret to sign their status links")
 	}
 	s := &Server{desk: d, config: cfg, log: opts.Log, maxBody: opts.MaxBody, mux: http.NewServeMux(),
-		now: opts.Now, options: integrationOptions(cfg, opts), methods: map[string][]string{}, trustHost: opts.TrustHost}
+		now: opts.Now, options: integrationOptions(cfg, opts), methods: map[string][]string{}, trustHost: opts.TrustHost,
+		links: actionlink.New(cfg.ActionLinks.Secret, cfg.ActionLinks.Expire)}
 	if s.log == nil {
 		s.log = slog.Default()
 	}
@@ -108,6 +111,7 @@ func (s *Server) routes() {
 	s.handle("PUT /v2/alerts/{identifier}/{action}", s.opsgenieAction)
 	s.handle("GET /v2/alerts/{identifier}/{action}", s.opsgenieRead) // requests/{requestId}
 	s.formRoutes()
+	s.actionRoutes()
 	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, errorf(http.StatusNotFound, "not_found", "no route %s %s", r.Method, r.URL.Path))
 	})

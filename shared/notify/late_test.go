@@ -72,7 +72,7 @@ func TestLatePage(t *testing.T) {
 
 func newMessageJSON(t *testing.T, h ticket.HandOff) []byte {
 	t.Helper()
-	b, err := json.Marshal((&notify.Deliverer{}).NewMessage(h))
+	b, err := json.Marshal((&notify.Deliverer{}).NewMessage(policy.Channel{Name: "l1", Kind: "webhook"}, h))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,9 +1,13 @@
 // Package notify delivers hand-offs to on-call channels: a structured log
-// line, or an HTTP POST of JSON that Slack-compatible webhooks understand
+// line; an HTTP POST of JSON that Slack-compatible webhooks understand
 // (a "text" field) and other receivers can read in full (a "tierline" field
-// holding the whole hand-off). Deliveries are retried a few times with
-// backoff; what still fails is returned, and the caller's queue delivers the
-// notice again later.
+// holding the whole hand-off); a Slack incoming webhook's Block Kit
+// message; a Teams workflow's Adaptive Card; or an SNS message. Each links
+// to the ticket's console page and, with action_links configured, carries
+// signed links to acknowledge or see the ticket without signing in (see
+// links.go). Deliveries are retried a few times with backoff; what still
+// fails is returned, and the caller's queue delivers the notice again
+// later.
 package notify
 
 import (
@@ -14,6 +18,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/tierline/tierline/shared/actionlink"
 	"github.com/tierline/tierline/shared/policy"
 	"github.com/tierline/tierline/shared/ticket"
 	"github.com/tierline/tierline/shared/wire"
@@ -32,16 +37,28 @@ type Deliverer struct {
 	// holds each tier's own topic, for sns channels that name none.
 	SNS    Publisher
 	Topics map[ticket.Tier]string
+	// Signer signs the action links of each delivery; nil or without a
+	// key, hand-offs carry only the links to the console and the API.
+	Signer *actionlink.Signer
+	// Now is the clock the links expire by; default time.Now.
+	Now func() time.Time
 }
 
 // Deliver sends h to ch.
 func (d *Deliverer) Deliver(ctx context.Context, ch policy.Channel, h ticket.HandOff) error {
 	switch ch.Kind {
 	case "log":
-		d.log().InfoContext(ctx, "hand-off", "channel", ch.Name, "ticket", h.Ticket.ID, "tier", h.Tier.String(),
-			"notice", h.Seq, "summary", Summary(h), "url", d.ticketURL(h.Ticket.ID))
+		l := d.Links(ch, h)
+		attrs := []any{"channel", ch.Name, "ticket", h.Ticket.ID, "tier", h.Tier.String(), "notice", h.Seq, "summary", Summary(h), "url", l.Console}
+		if l.Acknowledge != "" {
+			attrs = append(attrs, "acknowledge_url", l.Acknowledge)
+		}
+		if l.View != "" {
+			attrs = append(attrs, "view_url", l.View)
+		}
+		d.log().InfoContext(ctx, "hand-off", attrs...)
 		return nil
-	case "webhook":
+	case "webhook", "slack", "teams":
 		return d.webhook(ctx, ch, h)
 	case "sns":
 		return d.publish(ctx, ch, h)
@@ -55,14 +72,21 @@ type Message struct {
 	Tierline wire.HandOff `json:"tierline"`
 }
 
-// NewMessage builds the webhook body of a hand-off.
-func (d *Deliverer) NewMessage(h ticket.HandOff) Message {
-	url := d.ticketURL(h.Ticket.ID)
+// NewMessage builds the webhook body of delivering h to ch: the summary
+// and links as Slack-compatible text, and the whole hand-off with its
+// links.
+func (d *Deliverer) NewMessage(ch policy.Channel, h ticket.HandOff) Message {
+	return newMessage(h, d.Links(ch, h))
+}
+
+func newMessage(h ticket.HandOff, l Links) Message {
 	text := SlackEscape(Summary(h))
-	if url != "" {
-		text += "\n" + url
+	if links := l.Text(); links != "" {
+		text += "\n" + links
 	}
-	return Message{Text: text, Tierline: wire.FromHandOff(h, url)}
+	m := Message{Text: text, Tierline: wire.FromHandOff(h, l.Console)}
+	m.Tierline.APIURL, m.Tierline.Actions = l.API, l.wire()
+	return m
 }
 
 // Summary is the hand-off in a few lines of plain text: tier, priority and
@@ -116,13 +140,6 @@ func Summary(h ticket.HandOff) string {
 // meaning (<, > and &), so that alert text cannot make links or mentions.
 func SlackEscape(s string) string {
 	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;").Replace(s)
-}
-
-func (d *Deliverer) ticketURL(id string) string {
-	if d.BaseURL == "" {
-		return ""
-	}
-	return strings.TrimRight(d.BaseURL, "/") + "/v1/tickets/" + id
 }
 
 func (d *Deliverer) log() *slog.Logger {

@@ -101,7 +101,7 @@ func TestWebhookBody(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, want := range []string{"[L2] P1", "Disk full &lt;!channel&gt; &amp; more", "Escalated from L1", "Hand-off note: still 97% after cleanup",
-		"Tried: cleared /tmp (alice)", "https://tierline.example/v1/tickets/0c7g2m4x9k3t1p"} {
+		"Tried: cleared /tmp (alice)", "https://tierline.example/console/tickets/0c7g2m4x9k3t1p"} {
 		if !strings.Contains(m.Text, want) {
 			t.Errorf("text %q lacks %q", m.Text, want)
 		}

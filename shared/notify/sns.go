@@ -45,7 +45,7 @@ func (d *Deliverer) publish(ctx context.Context, ch policy.Channel, h ticket.Han
 	if d.SNS == nil {
 		return fmt.Errorf("notify: sns channel %s: no SNS client; sns channels deliver only on AWS", ch.Name)
 	}
-	in, err := d.NewPublishInput(topic, h)
+	in, err := d.NewPublishInput(topic, ch, h)
 	if err != nil {
 		return err
 	}
@@ -55,21 +55,31 @@ func (d *Deliverer) publish(ctx context.Context, ch policy.Channel, h ticket.Han
 	return nil
 }
 
-// NewPublishInput builds the SNS message of a hand-off to topic.
-func (d *Deliverer) NewPublishInput(topic string, h ticket.HandOff) (*sns.PublishInput, error) {
+// NewPublishInput builds the SNS message of delivering h to channel ch
+// of topic. E-mail gets the summary and every link as plain text; an SMS
+// the summary's first line and, when the hand-off asks for it, the link
+// that acknowledges (a phone needs nothing else).
+func (d *Deliverer) NewPublishInput(topic string, ch policy.Channel, h ticket.HandOff) (*sns.PublishInput, error) {
+	l := d.Links(ch, h)
 	text := Summary(h)
-	if url := d.ticketURL(h.Ticket.ID); url != "" {
-		text += "\n" + url
+	if links := l.Text(); links != "" {
+		text += "\n\n" + links
 	}
-	full, err := json.Marshal(d.NewMessage(h))
+	full, err := json.Marshal(newMessage(h, l))
 	if err != nil {
 		return nil, fmt.Errorf("notify: encode hand-off: %w", err)
 	}
 	first, _, _ := strings.Cut(text, "\n")
+	sms := truncate(first, maxSMS)
+	if l.Acknowledge != "" {
+		sms += "\nAck: " + l.Acknowledge
+	} else if l.View != "" {
+		sms += "\n" + l.View
+	}
 	body, err := json.Marshal(map[string]string{
 		"default": text,
 		"email":   text,
-		"sms":     truncate(first, maxSMS),
+		"sms":     sms,
 		"sqs":     string(full),
 		"lambda":  string(full),
 		"http":    string(full),

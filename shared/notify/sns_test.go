@@ -163,7 +163,7 @@ func TestSNSPublish(t *testing.T) {
 		t.Errorf("Subject = %q, want %q", envelope.Subject, notify.Subject(h))
 	}
 	mail := perProtocol(t, envelope.Message, "email")
-	for _, want := range []string{"Escalated from L1", "Tried: cleared /tmp (alice)", "https://tierline.example/v1/tickets/" + h.Ticket.ID} {
+	for _, want := range []string{"Escalated from L1", "Tried: cleared /tmp (alice)", "https://tierline.example/console/tickets/" + h.Ticket.ID} {
 		if !strings.Contains(mail, want) {
 			t.Errorf("e-mail text %q lacks %q", mail, want)
 		}

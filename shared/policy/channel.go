@@ -19,8 +19,8 @@ type Channels map[ticket.Tier][]Channel
 type Channel struct {
 	Name    string
 	Kind    string            // one of ChannelKinds
-	URL     string            // webhook: where to POST
-	Headers map[string]string // webhook: extra headers, e.g. Authorization
+	URL     string            // webhook, slack, teams: where to POST
+	Headers map[string]string // webhook, slack, teams: extra headers, e.g. Authorization
 	// TopicARN is the SNS topic of an sns channel. Empty means the tier's
 	// own topic, which the AWS stack creates and hands to the notify
 	// function; a config that names a topic of its own must also grant
@@ -28,8 +28,21 @@ type Channel struct {
 	TopicARN string
 }
 
-// ChannelKinds lists the channel kinds a config may name.
-var ChannelKinds = []string{"log", "webhook", "sns"}
+// ChannelKinds lists the channel kinds a config may name: log (a line on
+// the server's log), webhook (tierline's JSON), slack (a Slack incoming
+// webhook: Block Kit), teams (a Teams Workflows webhook: an Adaptive
+// Card) and sns (an SNS topic).
+var ChannelKinds = []string{"log", "webhook", "slack", "teams", "sns"}
+
+// posts reports whether a channel of kind posts to a URL.
+func posts(kind string) bool { return kind == "webhook" || kind == "slack" || kind == "teams" }
+
+// urlHelp says where the URL of a channel of kind comes from.
+var urlHelp = map[string]string{
+	"webhook": "the receiver's http or https URL",
+	"slack":   "the incoming webhook's URL, https://hooks.slack.com/services/…, from the Slack app's Incoming Webhooks page",
+	"teams":   "the URL of a Teams workflow \"When a Teams webhook request is received\" (Workflows, \"Send webhook alerts to a channel\")",
+}
 
 func (p *parser) channels(n *yaml.Node, path string) Channels {
 	out := Channels{}
@@ -83,9 +96,10 @@ func (p *parser) channel(n *yaml.Node, path string) (Channel, *yaml.Node, bool) 
 }
 
 // webhookURL reads the url of a channel, whose value is v (nil when
-// absent): a webhook channel's must be http or https. Chat webhooks carry
-// their credential in the URL, so it may be a SecretRef, and a problem
-// with a URL read from one does not repeat it.
+// absent): that of a channel that posts (webhook, slack, teams) must be
+// http or https. Chat webhooks carry their credential in the URL, so it
+// may be a SecretRef, and a problem with a URL read from one does not
+// repeat it.
 func (p *parser) webhookURL(ch *Channel, item, v *yaml.Node, path string) {
 	if v == nil {
 		v = &yaml.Node{Kind: yaml.ScalarNode, Line: item.Line}
@@ -95,12 +109,16 @@ func (p *parser) webhookURL(ch *Channel, item, v *yaml.Node, path string) {
 		return
 	}
 	ch.URL = sv.text
-	if u, err := url.Parse(ch.URL); ch.Kind == "webhook" && (err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "") {
+	if u, err := url.Parse(ch.URL); posts(ch.Kind) && (err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "") {
 		if sv.from != "" {
-			p.errorf(v, path, "a webhook channel needs an http or https url, and %s does not hold one", sv.from)
+			p.errorf(v, path, "a %s channel needs an http or https url, and %s does not hold one; store %s there", ch.Kind, sv.from, urlHelp[ch.Kind])
 			return
 		}
-		p.errorf(v, path, "a webhook channel needs an http or https url, got %q", ch.URL)
+		if ch.URL == "" {
+			p.errorf(v, path, "a %s channel needs a url: %s", ch.Kind, urlHelp[ch.Kind])
+			return
+		}
+		p.errorf(v, path, "a %s channel needs an http or https url, got %q", ch.Kind, ch.URL)
 	}
 }
 

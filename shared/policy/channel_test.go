@@ -67,6 +67,17 @@ func TestParse_channels(t *testing.T) {
 			{Name: "dba-pager", Kind: "sns", TopicARN: "arn:aws:sns:eu-west-1:123456789012:dba-pager"},
 			{Name: "sns", Kind: "sns", TopicARN: "arn:aws-us-gov:sns:us-gov-west-1:123456789012:l2"},
 		}}},
+		// Ensure slack and teams channels keep their URLs, named by kind.
+		{name: "slack_and_teams", src: `channels:
+  L1:
+    - {kind: slack, url: "https://hooks.slack.com/services/T000/B000/XXXX"}
+    - {kind: teams, url: "https://prod-00.westeurope.logic.azure.com:443/workflows/abc/triggers/manual/paths/invoke?api-version=2016-06-01&sig=x"}
+    - {name: night-desk, kind: slack, url: "https://hooks.slack.com/services/T000/B001/YYYY"}
+`, want: policy.Channels{ticket.L1: {
+			{Name: "slack", Kind: "slack", URL: "https://hooks.slack.com/services/T000/B000/XXXX"},
+			{Name: "teams", Kind: "teams", URL: "https://prod-00.westeurope.logic.azure.com:443/workflows/abc/triggers/manual/paths/invoke?api-version=2016-06-01&sig=x"},
+			{Name: "night-desk", Kind: "slack", URL: "https://hooks.slack.com/services/T000/B001/YYYY"},
+		}}},
 		// Ensure tiers are read in any spelling.
 		{name: "tier_spelling", src: "channels:\n  l2: [{kind: log}]\n  \"3\": [{kind: log}]\n",
 			want: policy.Channels{ticket.L2: {{Name: "log", Kind: "log"}}, ticket.L3: {{Name: "log", Kind: "log"}}}},
@@ -88,7 +99,19 @@ func TestParse_channelProblems(t *testing.T) {
 	runProblemTests(t, []problemTest{
 		// Ensure a webhook without a url is refused at the channel's line.
 		{name: "webhook_no_url", src: "channels:\n  L1:\n    - {kind: webhook}\n", want: []string{
-			`test.yaml:3: channels.L1[0].url: ` + url + `""`}},
+			`test.yaml:3: channels.L1[0].url: a webhook channel needs a url: the receiver's http or https URL`}},
+		// Ensure a slack channel without a url says where to find one.
+		{name: "slack_no_url", src: "channels:\n  L1:\n    - {kind: slack}\n", want: []string{
+			`test.yaml:3: channels.L1[0].url: a slack channel needs a url: the incoming webhook's URL, https://hooks.slack.com/services/…, from the Slack app's Incoming Webhooks page`}},
+		// Ensure a teams channel without a url says where to find one.
+		{name: "teams_no_url", src: "channels:\n  L1:\n    - {kind: teams}\n", want: []string{
+			`test.yaml:3: channels.L1[0].url: a teams channel needs a url: the URL of a Teams workflow "When a Teams webhook request is received" (Workflows, "Send webhook alerts to a channel")`}},
+		// Ensure a slack url that is none is refused like a webhook's.
+		{name: "slack_not_url", src: "channels:\n  L1: [{kind: slack, url: \"#on-call\"}]\n", want: []string{
+			`test.yaml:2: channels.L1[0].url: a slack channel needs an http or https url, got "#on-call"`}},
+		// Ensure a topic_arn on a slack channel is refused.
+		{name: "topic_arn_on_slack", src: "channels:\n  L1: [{kind: slack, url: \"https://hooks.slack.com/services/T/B/x\", topic_arn: \"arn:aws:sns:us-east-1:123456789012:l1\"}]\n", want: []string{
+			`test.yaml:2: channels.L1[0].topic_arn: only an sns channel has a topic_arn; remove it or set kind: sns`}},
 		// Ensure a webhook url without a scheme is refused on the url's line.
 		{name: "webhook_no_scheme", src: "channels:\n  L1:\n    - kind: webhook\n      url: hooks.example/l1\n", want: []string{
 			`test.yaml:4: channels.L1[0].url: ` + url + `"hooks.example/l1"`}},
@@ -106,10 +129,10 @@ func TestParse_channelProblems(t *testing.T) {
 			`test.yaml:4: channels.L1[0].url: want a string, or where the secret is kept such as {ssm: /tierline/prod/NAME}, got a list`}},
 		// Ensure an unknown kind lists the known kinds.
 		{name: "kind_unknown", src: "channels:\n  L2:\n    - name: mail\n      kind: email\n", want: []string{
-			`test.yaml:4: channels.L2[0].kind: unknown kind "email": want one of log, webhook, sns`}},
+			`test.yaml:4: channels.L2[0].kind: unknown kind "email": want one of log, webhook, slack, teams, sns`}},
 		// Ensure a channel without a kind is refused.
 		{name: "kind_missing", src: "channels:\n  L2: [{name: mail}]\n", want: []string{
-			`test.yaml:2: channels.L2[0].kind: unknown kind "": want one of log, webhook, sns`}},
+			`test.yaml:2: channels.L2[0].kind: unknown kind "": want one of log, webhook, slack, teams, sns`}},
 		// Ensure two channels of a tier may not share a name, reported at the second.
 		{name: "duplicate_name", src: `channels:
   L2:

@@ -28,6 +28,7 @@ type Config struct {
 	APIKeys      []APIKey
 	Forms        []Form
 	FormsSecret  LinkKey // signs the status links of form requests
+	ActionLinks  ActionLinks
 }
 
 // Load reads and validates the config file at path. Secrets it names in
@@ -53,13 +54,14 @@ func LoadWith(ctx context.Context, path string, store SecretStore) (*Config, err
 //	integrations: [{name, kind, token | token_sha256, grouping, hmac, topics, insufficient_data, mapping}]
 //	routes:       [{match: {integration, severity, priority, source, category, text, labels}, tier, priority, policy}]
 //	policies:     {<name>: {L1: {acknowledge, resolve}, L2: …, L3: {…, repeat}}}
-//	channels:     {L1: [{name, kind: log | webhook | sns, url, headers, topic_arn}], L2: …}
+//	channels:     {L1: [{name, kind: log | webhook | slack | teams | sns, url, headers, topic_arn}], L2: …}
 //	api_keys:     [{name, sha256 | key}]
 //	forms:        [{name, title, description, categories, origins, impact: {<name>: <priority> | {priority, label}}}]
 //	forms_secret: {env: TIERLINE_FORMS_SECRET}   # or forms_secret_env: NAME; in plain for development
+//	action_links: {secret: {env: TIERLINE_ACTIONS_SECRET}, expire: 24h}
 //
 // Every field that takes a secret (token, key, hmac.secret, forms_secret,
-// a channel's url and headers) takes a SecretRef instead of the value:
+// action_links.secret, a channel's url and headers) takes a SecretRef instead of the value:
 // {env: NAME}, {ssm: /PATH/NAME} or {secretsmanager: NAME, key: KEY}.
 func Parse(name string, data []byte) (*Config, error) {
 	return ParseWith(context.Background(), name, data, nil)
@@ -155,6 +157,7 @@ func (p *parser) parse(data []byte) *Config {
 		"forms":            func(v *yaml.Node, path string) { linkKey.forms, c.Forms = v, p.forms(v, path) },
 		"forms_secret":     func(v *yaml.Node, _ string) { linkKey.plain = v },
 		"forms_secret_env": func(v *yaml.Node, _ string) { linkKey.env = v },
+		"action_links":     func(v *yaml.Node, path string) { c.ActionLinks = p.actionLinks(v, path) },
 	})
 	c.FormsSecret = p.linkKey(linkKey, len(c.Forms))
 	if _, ok := c.Policies[DefaultPolicy]; !ok {

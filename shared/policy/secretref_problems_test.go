@@ -108,7 +108,7 @@ func TestParseWith_secretProblems(t *testing.T) {
 			`test.yaml:1: api_keys[0].key: Secrets Manager secret tierline/prod/empty is empty; store the api key in it`}},
 		// Ensure a webhook URL that is not one is refused without being repeated.
 		{name: "url_not_url", src: "channels:\n  L2: [{kind: webhook, url: {secretsmanager: tierline/prod/not-url}}]\n", want: []string{
-			`test.yaml:2: channels.L2[0].url: a webhook channel needs an http or https url, and Secrets Manager secret tierline/prod/not-url does not hold one`}},
+			`test.yaml:2: channels.L2[0].url: a webhook channel needs an http or https url, and Secrets Manager secret tierline/prod/not-url does not hold one; store the receiver's http or https URL there`}},
 		// Ensure a header value with a line break (a file stored with its newline) is refused.
 		{name: "header_newline", src: "channels:\n  L2: [{kind: webhook, url: https://x.example, headers: {Authorization: {ssm: /tierline/prod/header}}}]\n", want: []string{
 			`test.yaml:2: channels.L2[0].headers.Authorization: the value in SSM parameter /tierline/prod/header holds a line break or another control character, which no HTTP header may; remove it`}},

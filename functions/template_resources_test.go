@@ -48,10 +48,15 @@ func (c checker) table() []string {
 	var gsis, wantGSIs []string
 	for _, g := range list(p["GlobalSecondaryIndexes"]) {
 		m := mapping(g)
-		gsis = append(gsis, fmt.Sprint(m["IndexName"], " ", keys(m["KeySchema"]), " ", mapping(m["Projection"])["ProjectionType"]))
+		proj := mapping(m["Projection"])
+		gsis = append(gsis, fmt.Sprint(m["IndexName"], " ", keys(m["KeySchema"]), " ", proj["ProjectionType"], " ", list(proj["NonKeyAttributes"])))
 	}
 	for _, g := range want.GlobalSecondaryIndexes {
-		wantGSIs = append(wantGSIs, fmt.Sprint(aws.ToString(g.IndexName), " ", keySchema(g.KeySchema), " ", g.Projection.ProjectionType))
+		nonKey := make([]any, len(g.Projection.NonKeyAttributes))
+		for i, a := range g.Projection.NonKeyAttributes {
+			nonKey[i] = a
+		}
+		wantGSIs = append(wantGSIs, fmt.Sprint(aws.ToString(g.IndexName), " ", keySchema(g.KeySchema), " ", g.Projection.ProjectionType, " ", nonKey))
 	}
 	if !slices.Equal(gsis, wantGSIs) {
 		bad("GlobalSecondaryIndexes", gsis, wantGSIs)

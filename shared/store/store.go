@@ -7,8 +7,11 @@
 package store
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
+	"time"
 
 	"github.com/tierline/tierline/shared/ticket"
 )
@@ -43,6 +46,81 @@ type Store interface {
 	// open: concurrent Upserts of one key never make two open tickets. Like
 	// Update, fn may run more than once.
 	Upsert(ctx context.Context, integration, dedupKey string, fn func(latest *ticket.Ticket) (*ticket.Ticket, error)) (*ticket.Ticket, error)
+
+	// UpsertAll is the dedup write of a whole request: Upsert for each of
+	// writes, in order, as one unit. Writes of one key see each other, in
+	// the order given. Every fn runs (and every rule Upsert checks is
+	// checked) before anything is stored, so an error of any write stores
+	// nothing of the request and is returned, wrapped with the write's
+	// number. request names the request, the same for a sender's retry of
+	// it: where the adapter cannot hold a request in one transaction
+	// (DynamoDB), a failure part-way leaves the writes stored so far, and
+	// a retry of the request under the same name resumes after them rather
+	// than stores them twice (see the adapter's doc for its guarantee). It
+	// returns what happened to each write, in order.
+	UpsertAll(ctx context.Context, integration, request string, writes []Write) ([]Applied, error)
+
+	// Count is the storm path: it counts r, a repeat of the alert of
+	// (integration, dedupKey), on the key's open ticket when that is all
+	// r does (Repeat.Changes is false for it), as Ticket.Occur would,
+	// including the "occurred" event of an occurrence milestone, which is
+	// recorded once however many repeats race. It returns the ticket's ID
+	// and the repeat's count. ok is false, and nothing is stored, when the
+	// key has no open ticket or r would change more: the caller then
+	// writes the repeat with Upsert. Count never loses a race it could
+	// retry. ok true with an error means the repeat is counted (do not
+	// send it again) but its milestone event could not be stored; the
+	// caller logs it.
+	Count(ctx context.Context, integration, dedupKey string, r Repeat) (id string, occurrences int, ok bool, err error)
+}
+
+// Write is one dedup write of UpsertAll: fn is Upsert's, for DedupKey.
+type Write struct {
+	DedupKey string
+	Fn       func(latest *ticket.Ticket) (*ticket.Ticket, error)
+}
+
+// Applied is what UpsertAll did with one write.
+type Applied struct {
+	Ticket *ticket.Ticket // as stored; nil when fn stored nothing, or when Earlier
+	// Earlier reports a write an earlier, failed attempt of the same
+	// request stored: it is not stored again, and fn did not run.
+	// TicketID names the ticket it stored.
+	Earlier  bool
+	TicketID string
+}
+
+// Repeat is a trigger for an alert whose ticket is open, as much of it as
+// Ticket.Occur reads: new description and details (empty ones leave the
+// ticket's as they are), which of them were cut to their limits, and when
+// it arrived.
+type Repeat struct {
+	Description string
+	Details     map[string]any
+	Truncated   []string // as ticket.Signal.Truncated
+	At          time.Time
+}
+
+// Changes reports whether counting r on t would change more than its
+// occurrences and last seen time: a new description or new details.
+func (r Repeat) Changes(t *ticket.Ticket) bool {
+	if r.Description != "" && r.Description != t.Description {
+		return true
+	}
+	return len(r.Details) > 0 && !sameJSON(r.Details, t.Details)
+}
+
+// sameJSON reports whether two sets of details are the same JSON, which
+// is how both stores keep them (so 3 and 3.0 are the same).
+func sameJSON(a, b map[string]any) bool {
+	ja, errA := json.Marshal(a)
+	jb, errB := json.Marshal(b)
+	return errA == nil && errB == nil && bytes.Equal(ja, jb)
+}
+
+// Signal is r as the signal Ticket.Occur takes.
+func (r Repeat) Signal() ticket.Signal {
+	return ticket.Signal{Action: ticket.Trigger, Description: r.Description, Details: r.Details, Truncated: r.Truncated}
 }
 
 // ErrSkip tells Update to store nothing.

@@ -38,6 +38,12 @@ type Event struct {
 	Count    int    // occurred: occurrences so far
 }
 
+// OccurrenceMilestone reports whether the n-th occurrence of an alert gets
+// an "occurred" event on the timeline: the 2nd, 10th, 100th, 1000th…
+// Stores that count repeats without reading the ticket (the storm path)
+// need to know which counts they must not reach on their own.
+func OccurrenceMilestone(n int) bool { return occurrenceMilestone(n) }
+
 // By names who did it for people: "ops (as alice)" when an api key acted
 // for someone, else the actor alone.
 func (e Event) By() string {

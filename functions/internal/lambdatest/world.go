@@ -22,7 +22,7 @@ type World struct {
 	Env      map[string]string // its environment per the template, in sam's fake account
 	Counter  awstest.Counter
 	Calls    Calls
-	Capacity Capacity
+	Capacity awstest.Capacity
 	Dynamo   *dynamodb.Client
 	MiniDyn  *miniserver.Server
 	Tickets  *dynamo.Store
@@ -44,6 +44,7 @@ func NewWorld(tb testing.TB, function string) *World {
 	ts := httptest.NewServer(w.MiniDyn)
 	tb.Cleanup(ts.Close)
 	w.DynamoURL = ts.URL
+	w.Capacity.Table = dynamo.TableInput(table)
 	w.Dynamo = awstest.DynamoClient(ts.URL, func(o *dynamodb.Options) { o.APIOptions = append(o.APIOptions, w.APIOptions()...) })
 	if _, err := w.Dynamo.CreateTable(context.Background(), dynamo.TableInput(table)); err != nil {
 		tb.Fatalf("CreateTable: %v", err)

@@ -21,6 +21,7 @@ import (
 	"github.com/tierline/tierline/shared/desk"
 	"github.com/tierline/tierline/shared/httpapi"
 	"github.com/tierline/tierline/shared/policy"
+	"github.com/tierline/tierline/shared/store"
 	"github.com/tierline/tierline/shared/store/dynamo"
 )
 
@@ -49,27 +50,46 @@ api_keys:
 // minidyn whose writes can be made to fail (FailWrites). Raw is a second,
 // uncounted client for looking at the table behind the store's back.
 type API struct {
-	URL     string
-	Store   *dynamo.Store
-	Counter *awstest.Counter
-	Server  *miniserver.Server
-	Raw     *dynamodb.Client
-	gate    *writeGate
+	URL      string
+	Store    *dynamo.Store
+	Desk     *desk.Service
+	Counter  *awstest.Counter
+	Capacity *awstest.Capacity
+	Server   *miniserver.Server
+	Raw      *dynamodb.Client
+	gate     *writeGate
 }
 
 var start = time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
 
 // MustOpenAPI starts an API on a fresh table.
-func MustOpenAPI(tb testing.TB) *API {
+func MustOpenAPI(tb testing.TB) *API { tb.Helper(); return MustOpenAPIWith(tb, apiOptions{}) }
+
+// apiOptions change the stack of MustOpenAPIWith.
+type apiOptions struct {
+	store func(store.Store) store.Store       // wraps the store the desk uses
+	table func(in *dynamodb.CreateTableInput) // changes the table before it is created
+}
+
+// MustOpenAPIWith starts an API on a fresh table, changed by o.
+func MustOpenAPIWith(tb testing.TB, o apiOptions) *API {
 	tb.Helper()
 	srv := miniserver.NewServer()
 	gate := &writeGate{next: srv, srv: srv}
 	ddb := httptest.NewServer(gate)
 	tb.Cleanup(ddb.Close)
 	counter := &awstest.Counter{}
-	client := awstest.DynamoClient(ddb.URL, func(o *dynamodb.Options) { o.APIOptions = append(o.APIOptions, counter.Middleware()) })
+	capacity := &awstest.Capacity{}
+	client := awstest.DynamoClient(ddb.URL, func(o *dynamodb.Options) {
+		o.APIOptions = append(o.APIOptions, counter.Middleware(), capacity.Middleware())
+	})
 	raw := awstest.DynamoClient(ddb.URL)
-	if _, err := raw.CreateTable(ctx, dynamo.TableInput(table)); err != nil {
+	in := dynamo.TableInput(table)
+	if o.table != nil {
+		o.table(in)
+	}
+	capacity.Table = in
+	if _, err := raw.CreateTable(ctx, in); err != nil {
 		tb.Fatalf("CreateTable: %v", err)
 	}
 	cfg, err := policy.Parse("test.yaml", []byte(apiConfig))
@@ -80,14 +100,18 @@ func MustOpenAPI(tb testing.TB) *API {
 	var tick atomic.Int64
 	now := func() time.Time { return start.Add(time.Duration(tick.Add(1)) * time.Millisecond) }
 	log := slog.New(slog.DiscardHandler)
-	d := &desk.Service{Store: st, Config: cfg, Now: now, Log: log}
+	var deskStore store.Store = st
+	if o.store != nil {
+		deskStore = o.store(st)
+	}
+	d := &desk.Service{Store: deskStore, Config: cfg, Now: now, Log: log}
 	h, err := httpapi.New(d, cfg, httpapi.Options{Log: log})
 	if err != nil {
 		tb.Fatalf("httpapi.New: %v", err)
 	}
 	ts := httptest.NewServer(h)
 	tb.Cleanup(ts.Close)
-	return &API{URL: ts.URL, Store: st, Counter: counter, Server: srv, Raw: raw, gate: gate}
+	return &API{URL: ts.URL, Store: st, Desk: d, Counter: counter, Capacity: capacity, Server: srv, Raw: raw, gate: gate}
 }
 
 // FailWrites makes minidyn answer every write (PutItem, UpdateItem,
@@ -96,27 +120,67 @@ func MustOpenAPI(tb testing.TB) *API {
 // store read what it needed.
 func (a *API) FailWrites(on bool) { a.gate.failWrites.Store(on) }
 
+// FailWritesAfter lets the next n write requests through and fails every
+// write after them: a request that fails part-way. Negative n lifts it.
+func (a *API) FailWritesAfter(n int) {
+	if n < 0 {
+		// A request the client gave up on (its context cancelled) may
+		// still be under way in minidyn, as in DynamoDB: let it land.
+		a.gate.quiesce()
+	}
+	a.gate.writesLeft.Store(int64(n))
+	a.gate.limited.Store(n >= 0)
+}
+
+// SetLatency delays every request to minidyn by d: DynamoDB's round trip,
+// so that concurrent requests overlap as they would on AWS.
+func (a *API) SetLatency(d time.Duration) { a.gate.latency.Store(int64(d)) }
+
 // writeGate sits in front of minidyn and switches its failure emulation on
-// for the duration of each write request while failWrites is set.
+// for the duration of each write request while failWrites is set, or,
+// while limited, once writesLeft ran out; it delays each request by
+// latency.
 type writeGate struct {
 	next       http.Handler
 	srv        *miniserver.Server
 	failWrites atomic.Bool
+	limited    atomic.Bool
+	writesLeft atomic.Int64
+	latency    atomic.Int64
 	mu         sync.Mutex
+	busy       sync.RWMutex // read-held by each request under way
 }
 
 var writes = map[string]bool{"PutItem": true, "UpdateItem": true, "DeleteItem": true,
 	"TransactWriteItems": true, "BatchWriteItem": true}
 
+// quiesce waits until no request is under way.
+func (g *writeGate) quiesce() {
+	g.busy.Lock()
+	defer g.busy.Unlock() // taken only to wait for the readers
+}
+
 func (g *writeGate) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	g.busy.RLock()
+	defer g.busy.RUnlock()
 	target := r.Header.Get("X-Amz-Target")
 	op := target[strings.LastIndexByte(target, '.')+1:]
-	if !g.failWrites.Load() || !writes[op] {
+	if d := time.Duration(g.latency.Load()); d > 0 {
+		time.Sleep(d)
+	}
+	if !g.failWrites.Load() && !g.limited.Load() {
 		g.next.ServeHTTP(w, r)
 		return
 	}
+	// minidyn's failure emulation is one switch for the whole server:
+	// while it may be on, requests take turns.
 	g.mu.Lock()
 	defer g.mu.Unlock()
+	fail := g.failWrites.Load() || writes[op] && g.limited.Load() && g.writesLeft.Add(-1) < 0
+	if !fail || !writes[op] {
+		g.next.ServeHTTP(w, r)
+		return
+	}
 	g.srv.EmulateFailure(miniserver.FailureConditionInternalServerError)
 	defer g.srv.EmulateFailure(miniserver.FailureConditionNone)
 	g.next.ServeHTTP(w, r)

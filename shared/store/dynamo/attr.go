@@ -26,11 +26,14 @@ func (it item) num(name string, v int64) {
 
 func (it item) int(name string, v int) { it.num(name, int64(v)) }
 
+// timeFormat is how instants are stored (see item.time).
+const timeFormat = time.RFC3339Nano
+
 // time stores an instant as RFC 3339 with nanoseconds in UTC: it reads
 // back equal, and strings of one precision sort by time.
 func (it item) time(name string, v time.Time) {
 	if !v.IsZero() {
-		it.str(name, v.UTC().Format(time.RFC3339Nano))
+		it.str(name, v.UTC().Format(timeFormat))
 	}
 }
 

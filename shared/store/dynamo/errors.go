@@ -36,7 +36,8 @@ func classify(err error, doing string) error {
 
 // reasons returns why a conditional write was refused: for a transaction
 // the code of each action ("None", "ConditionalCheckFailed",
-// "TransactionConflict"), for a single write one "ConditionalCheckFailed".
+// "TransactionConflict"), for a single write one "ConditionalCheckFailed"
+// or "TransactionConflict".
 // ok is false for any other error, a transaction cancelled for another
 // reason included: only a failed condition or a concurrent transaction is
 // a race to run again.
@@ -44,6 +45,12 @@ func reasons(err error) (codes []string, ok bool) {
 	var ccf *types.ConditionalCheckFailedException
 	if errors.As(err, &ccf) {
 		return []string{checkFailed}, true
+	}
+	var conflict *types.TransactionConflictException
+	if errors.As(err, &conflict) {
+		// A single write to an item a transaction holds: the SDK does not
+		// retry it, and it is a race like any other.
+		return []string{"TransactionConflict"}, true
 	}
 	var tce *types.TransactionCanceledException
 	if !errors.As(err, &tce) {

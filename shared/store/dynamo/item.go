@@ -38,6 +38,16 @@ const (
 	eAt, eKind, eActor, eNote, eFrom, eTo         = "at", "kind", "actor", "note", "from", "to"
 	eReason, eNotice, eChannel, eAssignee, eCount = "reason", "notice", "channel", "assignee", "count"
 	dOpen, dLatest                                = "open", "latest"
+
+	// The open ticket's counter, on its dedup item (see counter.go):
+	// occurrences, last seen, and digests of the description and details
+	// a counted repeat must match.
+	dCount, dLastSeen, dDescription, dDetails = "n", "ls", "dsc", "dtl"
+
+	// aDispatch marks a head written by a change that asks something of
+	// dispatch (ticket.Change.Effects); the stream filter passes only
+	// those heads (and their removal).
+	aDispatch = "dispatch"
 )
 
 func headKey(id string) item {
@@ -206,16 +216,31 @@ func decodeEvent(it map[string]types.AttributeValue) (ticket.Event, error) {
 	return e, r.err
 }
 
-// dedup is a decoded dedup item: the key's open ticket, if any, and its
-// newest ticket.
+// dedup is a decoded dedup item: the key's open ticket, if any, its
+// newest ticket and, while one is open, its counter.
 type dedup struct {
 	open, latest string
 	expires      int64
+	counter
+}
+
+// counter is the open ticket's count as its dedup item holds it. counted
+// is false for an item written before the counter moved there: the head's
+// count is the whole count then.
+type counter struct {
+	counted     bool
+	n           int
+	lastSeen    time.Time
+	description string // digest of the ticket's description
+	details     string // digest of its details
 }
 
 func decodeDedup(it map[string]types.AttributeValue) (dedup, error) {
 	r := &reader{it: it}
 	d := dedup{open: r.str(dOpen), latest: r.str(dLatest), expires: r.num(TTLAttribute)}
+	_, d.counted = it[dCount]
+	d.n, d.lastSeen = r.int(dCount), r.time(dLastSeen)
+	d.description, d.details = r.str(dDescription), r.str(dDetails)
 	return d, r.err
 }
 

@@ -2,6 +2,7 @@ package dynamo
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"strings"
 	"sync"
@@ -19,9 +20,12 @@ var statuses = []ticket.Status{ticket.StatusOpen, ticket.StatusAcknowledged, tic
 // List returns a page of tickets, newest first, from the ByTierStatus
 // index. A query with a tier and a status reads one index partition; one
 // without reads each matching tier#status partition (three, or nine with
-// neither) concurrently and merges them. The cursor is the last ticket ID
-// of the page before, as in the local store: IDs sort by creation time and
-// are the index's sort key.
+// neither) concurrently and merges them. The index holds keys only (see
+// IndexAttributes), so the page's tickets are then read with
+// BatchGetItem: each head and, for an open ticket, its dedup item, which
+// holds the repeats counted since the head was written. The cursor is the
+// last ticket ID of the page before, as in the local store: IDs sort by
+// creation time and are the index's sort key.
 func (s *Store) List(ctx context.Context, q store.Query) (store.Page, error) {
 	cursor := ""
 	if q.Cursor != "" {
@@ -33,7 +37,7 @@ func (s *Store) List(ctx context.Context, q store.Query) (store.Page, error) {
 	}
 	n := q.PageSize()
 	parts := partitions(q)
-	found := make([][]*ticket.Ticket, len(parts))
+	found := make([][]entry, len(parts))
 	errs := make([]error, len(parts))
 	var wg sync.WaitGroup
 	for i, p := range parts {
@@ -46,13 +50,17 @@ func (s *Store) List(ctx context.Context, q store.Query) (store.Page, error) {
 		}
 	}
 	all := slices.Concat(found...)
-	slices.SortFunc(all, func(a, b *ticket.Ticket) int { return strings.Compare(b.ID, a.ID) })
+	slices.SortFunc(all, func(a, b entry) int { return strings.Compare(b.id, a.id) })
 	var page store.Page
 	if len(all) > n {
 		all = all[:n]
-		page.Next = all[n-1].ID
+		page.Next = all[n-1].id
 	}
-	page.Tickets = all
+	tickets, err := s.fetch(ctx, all)
+	if err != nil {
+		return store.Page{}, err
+	}
+	page.Tickets = tickets
 	return page, nil
 }
 
@@ -74,12 +82,17 @@ func partitions(q store.Query) []string {
 	return out
 }
 
-// newest returns up to max unexpired tickets of an index partition with
+// entry is a ticket as the index holds it.
+type entry struct {
+	id, partition, integration, key string
+}
+
+// newest returns up to max unexpired entries of an index partition with
 // IDs below cursor (all when cursor is empty), newest first. Expired
 // tickets are skipped in code rather than by a filter expression, whose
 // interplay with Limit minidyn gets wrong; they are few, as DynamoDB
 // deletes them within days.
-func (s *Store) newest(ctx context.Context, partition, cursor string, max int) ([]*ticket.Ticket, error) {
+func (s *Store) newest(ctx context.Context, partition, cursor string, max int) ([]entry, error) {
 	in := &dynamodb.QueryInput{
 		TableName:                 s.table,
 		IndexName:                 aws.String(IndexByTierStatus),
@@ -93,7 +106,7 @@ func (s *Store) newest(ctx context.Context, partition, cursor string, max int) (
 		in.ExpressionAttributeNames["#s"] = attrGSK
 		in.ExpressionAttributeValues[":c"] = &types.AttributeValueMemberS{Value: cursor}
 	}
-	var out []*ticket.Ticket
+	var out []entry
 	for len(out) < max {
 		in.Limit = aws.Int32(int32(max - len(out)))
 		res, err := s.db.Query(ctx, in)
@@ -101,12 +114,13 @@ func (s *Store) newest(ctx context.Context, partition, cursor string, max int) (
 			return nil, classify(err, "list "+partition)
 		}
 		for _, it := range res.Items {
-			h, err := decodeHead(it)
-			if err != nil {
-				return nil, corrupt((&reader{it: it}).str(attrGSK), err)
+			r := &reader{it: it}
+			e := entry{id: r.str(attrGSK), partition: partition, integration: r.str(aIntegration), key: r.str(aDedupKey)}
+			if r.err != nil || e.id == "" {
+				return nil, corrupt(e.id, errors.Join(r.err, errors.New("an index entry without a ticket ID")))
 			}
-			if !s.expired(h.expires) {
-				out = append(out, h.t)
+			if !s.expired(r.num(TTLAttribute)) {
+				out = append(out, e)
 			}
 		}
 		if res.LastEvaluatedKey == nil {

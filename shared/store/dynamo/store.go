@@ -68,9 +68,11 @@ func (s *Store) expires(t *ticket.Ticket) time.Time {
 // none) counts as gone, as DynamoDB may still hold it for a while.
 func (s *Store) expired(ttl int64) bool { return ttl != 0 && ttl <= s.now().Unix() }
 
-// Get returns a ticket with its timeline.
+// Get returns a ticket with its timeline: one Query of its partition
+// and, while it is open, one GetItem of its dedup item for the repeats
+// counted there.
 func (s *Store) Get(ctx context.Context, id string) (*ticket.Ticket, error) {
-	t, _, err := s.load(ctx, id)
+	t, _, err := s.loadCounted(ctx, id)
 	if err != nil {
 		return nil, err
 	}

@@ -24,10 +24,17 @@ const (
 	IndexByTierStatus = "ByTierStatus"
 )
 
+// IndexAttributes are what ByTierStatus projects beside the keys: what
+// List needs to fetch a ticket's head and dedup item, and its expiry.
+// None changes while a ticket keeps its tier and status, so a write that
+// keeps them writes nothing to the index.
+var IndexAttributes = []string{aIntegration, aDedupKey, TTLAttribute}
+
 // TableInput is the table as the adapter needs it: string keys pk and sk,
-// the ByTierStatus index projecting every attribute (List reads tickets
-// from it), the sparse Sweep index of keys only (sweep.go), on-demand billing, encryption at rest, and a stream of new and
-// old images for dispatch. Tests create the table with it; the template
+// the ByTierStatus index projecting the keys and IndexAttributes (List
+// fetches the tickets themselves), the sparse Sweep index of keys only
+// (sweep.go), on-demand billing, encryption at rest, and a stream of new
+// and old images for dispatch. Tests create the table with it; the template
 // must declare the same (TTL on TTLAttribute and point-in-time recovery
 // are set there, as CreateTable cannot).
 func TableInput(table string) *dynamodb.CreateTableInput {
@@ -48,7 +55,7 @@ func TableInput(table string) *dynamodb.CreateTableInput {
 		GlobalSecondaryIndexes: []types.GlobalSecondaryIndex{{
 			IndexName:  aws.String(IndexByTierStatus),
 			KeySchema:  key(attrGPK, attrGSK),
-			Projection: &types.Projection{ProjectionType: types.ProjectionTypeAll},
+			Projection: &types.Projection{ProjectionType: types.ProjectionTypeInclude, NonKeyAttributes: IndexAttributes},
 		}, {
 			IndexName:  aws.String(IndexSweep),
 			KeySchema:  key(attrSweepPK, attrSweepAt),

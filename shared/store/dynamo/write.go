@@ -18,12 +18,15 @@ import (
 var errRaced = errors.New("dynamo store: a concurrent write won")
 
 // Retries of a write that keeps losing races: full-jitter backoff from
-// raceBase doubling up to raceCap, at most raceAttempts tries. Each lost
-// round has a winner, so a key with hundreds of racing writers settles.
+// raceBase doubling up to raceCap, for as long as raceBudget (and the
+// caller's context) allows. Each lost round has a winner, so a key with
+// hundreds of racing writers settles; a budget of time rather than of
+// tries keeps the writer that lost most often in the game while it
+// settles. (Plain repeats, the usual storm, never race: see Count.)
 const (
-	raceAttempts = 100
-	raceBase     = 2 * time.Millisecond
-	raceCap      = 250 * time.Millisecond
+	raceBudget = 20 * time.Second
+	raceBase   = 2 * time.Millisecond
+	raceCap    = 250 * time.Millisecond
 )
 
 // Update loads a ticket, runs fn on it and stores the result on the
@@ -32,7 +35,7 @@ const (
 func (s *Store) Update(ctx context.Context, id string, fn func(*ticket.Ticket) error) (*ticket.Ticket, error) {
 	var out *ticket.Ticket
 	err := s.race(ctx, "ticket "+id, func() error {
-		t, _, err := s.load(ctx, id)
+		t, d, err := s.loadCounted(ctx, id)
 		if err != nil {
 			return err
 		}
@@ -48,7 +51,7 @@ func (s *Store) Update(ctx context.Context, id string, fn func(*ticket.Ticket) e
 			return err
 		}
 		out = t
-		return s.save(ctx, &old, t, nil)
+		return s.save(ctx, &old, t, d, nil)
 	})
 	if err != nil {
 		return nil, err
@@ -63,20 +66,26 @@ func (s *Store) Update(ctx context.Context, id string, fn func(*ticket.Ticket) e
 // condition makes concurrent Upserts of one key open one ticket; the
 // others read again and count an occurrence on it.
 func (s *Store) Upsert(ctx context.Context, integration, dedupKey string, fn func(*ticket.Ticket) (*ticket.Ticket, error)) (*ticket.Ticket, error) {
-	if n := len(dedupPK(integration, dedupKey)); n > maxKeyBytes {
-		return nil, ticket.Errorf(ticket.Invalid, "integration and dedup_key take %d bytes; DynamoDB keys take at most %d", n, maxKeyBytes)
+	if err := checkKey(integration, dedupKey); err != nil {
+		return nil, err
 	}
-	var out *ticket.Ticket
-	var open *dedupRead // the dedup item as last read, when it named an open ticket
-	err := s.race(ctx, "dedup key "+dedupKey, func() error {
+	t, _, err := s.upsert(ctx, integration, dedupKey, fn, nil)
+	return t, err
+}
+
+// upsert is Upsert, with the journal mark of a write of UpsertAll when
+// mark is not nil. It returns the ticket fn stored (nil for none), or,
+// when the mark shows that an earlier attempt of the request stored this
+// write, the ID of that ticket as earlier.
+func (s *Store) upsert(ctx context.Context, integration, dedupKey string, fn func(*ticket.Ticket) (*ticket.Ticket, error), mark *journalMark) (out *ticket.Ticket, earlier string, err error) {
+	var open *dedupRead // the dedup item as read, after a race lost on the open ticket alone
+	err = s.race(ctx, "dedup key "+dedupKey, func() error {
 		out = nil
 		d, latest, err := s.keyState(ctx, integration, dedupKey, open)
 		if err != nil {
 			return err
 		}
-		if open = nil; d.open != "" {
-			open = &d
-		}
+		open = nil
 		var old *ticket.Ticket
 		if latest != nil {
 			o := *latest
@@ -86,34 +95,66 @@ func (s *Store) Upsert(ctx context.Context, integration, dedupKey string, fn fun
 		if err != nil || next == nil {
 			return err
 		}
+		if err := checkNext(integration, dedupKey, old, next); err != nil {
+			return err
+		}
 		out = next
 		if old != nil && next.ID == old.ID {
-			return s.save(ctx, old, next, &d)
+			err = s.save(ctx, old, next, &d, mark)
+		} else {
+			err = s.create(ctx, next, d, mark)
 		}
-		if next.Integration != integration || next.DedupKey != dedupKey {
-			return ticket.Errorf(ticket.Internal, "dynamo store: upsert of %s/%s returned a ticket of another key", integration, dedupKey)
+		var done *appliedEarlier
+		switch {
+		case errors.As(err, &done):
+			out, earlier = nil, done.ticketID
+			return nil
+		case errors.Is(err, errHeadRaced) && d.open != "":
+			open = &d
 		}
-		if old != nil && old.Status != ticket.StatusResolved && next.Status != ticket.StatusResolved {
-			return ticket.Errorf(ticket.Conflict, "ticket %s of dedup key %q is open; a second open ticket of the key is refused", old.ID, dedupKey)
-		}
-		return s.create(ctx, next, d)
+		return err
 	})
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
-	return out, nil
+	return out, earlier, nil
+}
+
+// checkKey refuses a key too long for DynamoDB's keys.
+func checkKey(integration, dedupKey string) error {
+	if n := len(dedupPK(integration, dedupKey)); n > maxKeyBytes {
+		return ticket.Errorf(ticket.Invalid, "integration and dedup_key take %d bytes; DynamoDB keys take at most %d", n, maxKeyBytes)
+	}
+	return nil
+}
+
+// checkNext checks what an upsert's fn returned for (integration, key),
+// whose ticket was old: the same ticket, or a new one of the key while
+// no other of the key is open.
+func checkNext(integration, key string, old, next *ticket.Ticket) error {
+	if old != nil && next.ID == old.ID {
+		return nil
+	}
+	if next.Integration != integration || next.DedupKey != key {
+		return ticket.Errorf(ticket.Internal, "dynamo store: upsert of %s/%s returned a ticket of another key", integration, key)
+	}
+	if old != nil && old.Status != ticket.StatusResolved && next.Status != ticket.StatusResolved {
+		return ticket.Errorf(ticket.Conflict, "ticket %s of dedup key %q is open; a second open ticket of the key is refused", old.ID, key)
+	}
+	return nil
 }
 
 // race runs attempt until it does not lose a race, backing off between
 // tries; errors other than a lost race end it.
 func (s *Store) race(ctx context.Context, what string, attempt func() error) error {
+	began := time.Now() // wall time, whatever clock the store is given
 	for n := 0; ; n++ {
 		err := attempt()
 		if !errors.Is(err, errRaced) {
 			return err
 		}
-		if n+1 == raceAttempts {
-			return ticket.Errorf(ticket.Unavailable, "%s lost %d races with concurrent writes; try again", what, raceAttempts)
+		if time.Since(began) > raceBudget {
+			return ticket.Errorf(ticket.Unavailable, "%s lost %d races with concurrent writes in %v; try again", what, n+1, raceBudget)
 		}
 		wait := time.Duration(rand.Int64N(int64(min(raceCap, raceBase<<min(n, 16)))))
 		select {
@@ -154,10 +195,13 @@ type dedupRead struct {
 }
 
 // keyState reads what Upsert hands its closure: the dedup item and the
-// ticket it names. After a lost race on a key with an open ticket (the
-// usual one: a storm of repeats of one alert) open is the dedup item as
-// read before; while that ticket is still open it is still the key's open
-// ticket, so reading it alone is enough, and a retry costs one read less.
+// ticket it names, with the count the dedup item holds. After a race lost
+// on the open ticket alone (a storm of whole writes of one alert), open
+// is the dedup item as read before; while that ticket is still open, it
+// is still the key's open ticket, so reading it alone is enough. The
+// count read before may be behind; what the write does with it is
+// conditional (see counterWrite), so a count behind is a race lost, not
+// a count lost.
 func (s *Store) keyState(ctx context.Context, integration, key string, open *dedupRead) (dedupRead, *ticket.Ticket, error) {
 	if open != nil {
 		t, _, err := s.load(ctx, open.open)
@@ -165,6 +209,7 @@ func (s *Store) keyState(ctx context.Context, integration, key string, open *ded
 			return dedupRead{}, nil, err
 		}
 		if t != nil && t.Status != ticket.StatusResolved {
+			open.countOn(t)
 			return *open, t, nil
 		}
 	}
@@ -173,7 +218,23 @@ func (s *Store) keyState(ctx context.Context, integration, key string, open *ded
 		return dedupRead{}, nil, err
 	}
 	latest, err := s.latest(ctx, d)
+	d.countOn(latest)
 	return d, latest, err
+}
+
+// loadCounted is load with the count of the dedup item, when the ticket
+// is open: the item read is returned too, for the write that follows.
+func (s *Store) loadCounted(ctx context.Context, id string) (*ticket.Ticket, *dedupRead, error) {
+	t, _, err := s.load(ctx, id)
+	if err != nil || t == nil || t.Status == ticket.StatusResolved {
+		return t, nil, err
+	}
+	d, err := s.readDedup(ctx, t.Integration, t.DedupKey)
+	if err != nil {
+		return nil, nil, err
+	}
+	d.countOn(t)
+	return t, &d, nil
 }
 
 // latest loads the ticket a dedup item names: its open ticket, else its

@@ -44,38 +44,54 @@ func (s *Store) Update(ctx context.Context, id string, fn func(*ticket.Ticket) e
 func (s *Store) Upsert(ctx context.Context, integration, dedupKey string, fn func(*ticket.Ticket) (*ticket.Ticket, error)) (*ticket.Ticket, error) {
 	var out *ticket.Ticket
 	err := s.write(ctx, func(tx *localdb.Tx) (bool, error) {
-		latest, err := load(tx, selectOpen, integration, dedupKey)
-		if err == nil && latest == nil {
-			latest, err = load(tx, selectLatest, integration, dedupKey)
-		}
-		if err != nil {
-			return false, err
-		}
-		var old *ticket.Ticket
-		if latest != nil {
-			o := *latest
-			old = &o
-		}
-		next, err := fn(latest)
-		if err != nil {
-			return false, callerError{err}
-		}
-		if next == nil {
-			return false, nil
-		}
-		out = next
-		if old != nil && next.ID == old.ID {
-			return save(tx, old, next)
-		}
-		if next.Integration != integration || next.DedupKey != dedupKey {
-			return false, ticket.Errorf(ticket.Internal, "sqlite store: upsert of %s/%s returned a ticket of another key", integration, dedupKey)
-		}
-		return save(tx, nil, next)
+		var queued bool
+		var err error
+		out, queued, err = upsert(tx, integration, dedupKey, fn)
+		return queued, err
 	})
 	if err != nil {
 		return nil, err
 	}
 	return out, nil
+}
+
+// upsert is Upsert inside tx. It returns the ticket fn stored (nil for
+// none) and whether it added an outbox row.
+func upsert(tx *localdb.Tx, integration, dedupKey string, fn func(*ticket.Ticket) (*ticket.Ticket, error)) (*ticket.Ticket, bool, error) {
+	latest, err := loadKey(tx, integration, dedupKey)
+	if err != nil {
+		return nil, false, err
+	}
+	var old *ticket.Ticket
+	if latest != nil {
+		o := *latest
+		old = &o
+	}
+	next, err := fn(latest)
+	if err != nil {
+		return nil, false, callerError{err}
+	}
+	if next == nil {
+		return nil, false, nil
+	}
+	if old != nil && next.ID == old.ID {
+		queued, err := save(tx, old, next)
+		return next, queued, err
+	}
+	if next.Integration != integration || next.DedupKey != dedupKey {
+		return nil, false, ticket.Errorf(ticket.Internal, "sqlite store: upsert of %s/%s returned a ticket of another key", integration, dedupKey)
+	}
+	queued, err := save(tx, nil, next)
+	return next, queued, err
+}
+
+// loadKey loads the open ticket of a key, else its newest, else nil.
+func loadKey(tx *localdb.Tx, integration, dedupKey string) (*ticket.Ticket, error) {
+	latest, err := load(tx, selectOpen, integration, dedupKey)
+	if err == nil && latest == nil {
+		latest, err = load(tx, selectLatest, integration, dedupKey)
+	}
+	return latest, err
 }
 
 // write runs fn in a durable write and wakes the dispatcher when fn says

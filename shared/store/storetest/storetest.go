@@ -38,6 +38,18 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"every_field_and_event_round_trips", testRoundTrip},
 		{"list_filters_newest_first_with_cursor", testList},
 		{"list_refuses_a_bad_cursor", testListBadCursor},
+		{"upsert_all_stores_every_write", testUpsertAllStoresEveryWrite},
+		{"upsert_all_applies_writes_of_one_key_in_order", testUpsertAllInOrder},
+		{"upsert_all_third_closure_error_stores_nothing", testUpsertAllClosureError},
+		{"upsert_all_third_write_refused_stores_nothing", testUpsertAllStoreRefusal},
+		{"upsert_all_of_writes_that_store_nothing", testUpsertAllNothing},
+		{"upsert_all_same_request_again_counts_again", testUpsertAllAgain},
+		{"concurrent_upsert_alls_make_one_open_ticket_per_key", testConcurrentUpsertAlls},
+		{"count_counts_on_the_open_ticket", testCountCounts},
+		{"count_refuses_what_it_cannot_count", testCountRefuses},
+		{"count_and_whole_writes_keep_one_count", testCountKeepsTheCount},
+		{"count_records_each_milestone_once", testCountMilestonesOnce},
+		{"concurrent_counts_of_one_key_lose_nothing", testConcurrentCounts},
 		{"the_largest_ticket_fits_and_one_over_is_refused", testSizeBounds},
 	}
 	for _, tc := range tests {

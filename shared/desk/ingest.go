@@ -74,7 +74,7 @@ func (s *Service) Ingest(ctx context.Context, integration string, signals ...tic
 }
 
 // ingest applies one signal: a repeat that only counts takes the storm
-// path (Store.Count), everything else one Upsert.
+// path (store.Counter, where the store offers one), everything else one Upsert.
 func (s *Service) ingest(ctx context.Context, integration string, sig ticket.Signal) (Result, error) {
 	if r, ok, err := s.count(ctx, integration, sig); err != nil || ok {
 		return r, err
@@ -99,10 +99,11 @@ func (s *Service) ingest(ctx context.Context, integration string, sig ticket.Sig
 // ticket with the same description and details changes only the count
 // and last seen time. ok is false when the store refused it.
 func (s *Service) count(ctx context.Context, integration string, sig ticket.Signal) (Result, bool, error) {
-	if sig.Action != ticket.Trigger || sig.Note != "" || sig.DeliveryID != "" {
+	c, counts := s.Store.(store.Counter)
+	if !counts || sig.Action != ticket.Trigger || sig.Note != "" || sig.DeliveryID != "" {
 		return Result{}, false, nil
 	}
-	id, n, ok, err := s.Store.Count(ctx, integration, sig.DedupKey, store.Repeat{Description: sig.Description, Details: sig.Details, Truncated: sig.Truncated, At: s.now()})
+	id, n, ok, err := c.Count(ctx, integration, sig.DedupKey, store.Repeat{Description: sig.Description, Details: sig.Details, Truncated: sig.Truncated, At: s.now()})
 	switch {
 	case err != nil && ok:
 		// Counted and durable: answering 5xx would have it sent and counted again.

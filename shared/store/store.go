@@ -59,7 +59,16 @@ type Store interface {
 	// than stores them twice (see the adapter's doc for its guarantee). It
 	// returns what happened to each write, in order.
 	UpsertAll(ctx context.Context, integration, request string, writes []Write) ([]Applied, error)
+}
 
+// Counter is the storm path a store offers when counting a repeat without
+// reading the ticket is cheaper than its Upsert: on DynamoDB a read is a
+// request of its own, so a storm of repeats of one key is one UpdateItem
+// each. The desk tries it first for a plain repeat and writes with Upsert
+// when it refuses. The SQLite store has none: its Upsert is already one
+// local transaction, and a Count that finds nothing to count would cost
+// every new alert a second one.
+type Counter interface {
 	// Count is the storm path: it counts r, a repeat of the alert of
 	// (integration, dedupKey), on the key's open ticket when that is all
 	// r does (Repeat.Changes is false for it), as Ticket.Occur would,

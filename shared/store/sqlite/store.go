@@ -57,6 +57,7 @@ CREATE TABLE IF NOT EXISTS outbox (
 const (
 	selectByID     = "SELECT doc FROM tickets WHERE id = ?"
 	selectOpen     = "SELECT doc FROM tickets WHERE integration = ? AND dedup_key = ? AND status <> 'resolved'"
+	selectOpenID   = "SELECT id FROM tickets WHERE integration = ? AND dedup_key = ? AND status <> 'resolved'"
 	selectLatest   = "SELECT doc FROM tickets WHERE integration = ? AND dedup_key = ? ORDER BY id DESC LIMIT 1"
 	selectTimeline = "SELECT doc FROM timeline WHERE ticket_id = ? ORDER BY seq"
 	insertTicket   = "INSERT INTO tickets (id, integration, dedup_key, tier, status, version, doc) VALUES (?, ?, ?, ?, ?, ?, ?)"
@@ -80,7 +81,7 @@ func New(ctx context.Context, db *localdb.DB) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("sqlite store: create tables: %w", err)
 	}
-	if err := db.Prepare(selectByID, selectOpen, selectLatest, selectTimeline, insertTicket, updateTicket, insertEvent, insertOutbox); err != nil {
+	if err := db.Prepare(selectByID, selectOpen, selectOpenID, selectLatest, selectTimeline, insertTicket, updateTicket, insertEvent, insertOutbox); err != nil {
 		return nil, fmt.Errorf("sqlite store: %w", err)
 	}
 	return &Store{db: db, changes: make(chan struct{}, 1)}, nil

@@ -3,6 +3,7 @@ package intake_test
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"testing"
 
@@ -59,7 +60,13 @@ func FuzzGeneric(f *testing.F) {
 			return
 		}
 		// The decoder trims surrounding blanks before it decodes.
+		// A member sent twice is valid JSON but refused as malformed:
+		// encoding/json would silently keep the last one.
 		valid := json.Valid(bytes.TrimSpace(body))
+		var dup *intake.DuplicateMember
+		if valid && errors.As(err, &dup) {
+			return
+		}
 		if (code == ticket.Malformed) == valid {
 			t.Fatalf("ErrorCode=%v for a body with json.Valid=%v: %v", code, valid, err)
 		}

@@ -31,7 +31,9 @@ type Error struct {
 }
 
 func (e *Error) Error() string {
-	if e.Err != nil {
+	// An Err whose text is the message already (a typed cause kept for
+	// errors.As) is not said twice.
+	if e.Err != nil && e.Err.Error() != e.Message {
 		return e.Message + ": " + e.Err.Error()
 	}
 	return e.Message

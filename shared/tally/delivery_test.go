@@ -12,7 +12,9 @@ import (
 
 type notifierFunc func(policy.Channel, ticket.HandOff) error
 
-func (f notifierFunc) Deliver(_ context.Context, ch policy.Channel, h ticket.HandOff) error { return f(ch, h) }
+func (f notifierFunc) Deliver(_ context.Context, ch policy.Channel, h ticket.HandOff) error {
+	return f(ch, h)
+}
 
 func TestCountingTellsEachDelivery(t *testing.T) {
 	refused := errors.New("503 from the webhook")

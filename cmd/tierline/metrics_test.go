@@ -71,6 +71,25 @@ next:
 	return -1
 }
 
+// hasLabels reports whether one of metrics has every name=value of labels.
+func hasLabels(metrics []*dto.Metric, labels []string) bool {
+	for _, m := range metrics {
+		have := map[string]string{}
+		for _, l := range m.GetLabel() {
+			have[l.GetName()] = l.GetValue()
+		}
+		all := true
+		for _, kv := range labels {
+			k, v, _ := strings.Cut(kv, "=")
+			all = all && have[k] == v
+		}
+		if all {
+			return true
+		}
+	}
+	return false
+}
+
 // Ensure GET /metrics of the real program tells a known history: a ticket
 // created at L1 misses its acknowledge deadline and escalates to L2, whose
 // webhook gets the hand-off; a repeat is deduplicated, a bad token refused;

@@ -15,6 +15,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"github.com/tierline/tierline/shared/policy"
 	"github.com/tierline/tierline/shared/tally"
 	"github.com/tierline/tierline/shared/ticket"
 )
@@ -23,8 +24,8 @@ import (
 // bounded (a scrape must not read the whole store); see Metrics.Open.
 type Open func(ctx context.Context) (map[ticket.Tier]map[ticket.Status]int, error)
 
-// Metrics holds the instruments. Counters start at zero for every tier at
-// start-up and reset at a restart, which Prometheus's rate() absorbs.
+// Metrics holds the instruments. Counters start at zero for every tier
+// (and channel kind) at start-up and reset at a restart, which Prometheus's rate() absorbs.
 type Metrics struct {
 	reg        *prometheus.Registry
 	moves      *prometheus.CounterVec
@@ -57,6 +58,11 @@ func New(open Open) *Metrics {
 		}
 		m.breaches.WithLabelValues(tier.String(), "acknowledge")
 		m.breaches.WithLabelValues(tier.String(), "resolve")
+		for _, kind := range policy.ChannelKinds {
+			for _, outcome := range []string{tally.Delivered, tally.Late, tally.Failed} {
+				m.deliveries.WithLabelValues(tier.String(), kind, outcome)
+			}
+		}
 	}
 	if open != nil {
 		m.reg.MustRegister(openCollector(open))

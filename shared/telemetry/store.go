@@ -58,3 +58,8 @@ func (t timedCounter) Count(ctx context.Context, integration, key string, r stor
 	defer t.m.observe("count", time.Now())
 	return t.c.Count(ctx, integration, key, r)
 }
+
+func (t timed) Recur(ctx context.Context, key string, r store.Recurrence, window time.Duration) ([]store.Recurrence, error) {
+	defer t.m.observe("recur", time.Now())
+	return t.s.Recur(ctx, key, r, window)
+}

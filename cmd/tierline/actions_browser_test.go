@@ -124,6 +124,16 @@ func TestActionLinkInBrowser(t *testing.T) {
 	if !strings.HasPrefix(link, m.URL+"/a/") {
 		t.Fatalf("Acknowledge button %q, want a link of %s/a/", link, m.URL)
 	}
+	// The hand-off's delivery is recorded after the receiver answers: wait
+	// for that write, so the acknowledge below is the only one that follows.
+	eventually(t, 10*time.Second, "the hand-off's delivery recorded", func() bool {
+		for _, e := range a.ticket(id).Timeline {
+			if e.Kind == "notified" {
+				return true
+			}
+		}
+		return false
+	})
 	before := a.ticket(id).Version
 
 	shot := os.Getenv("TIERLINE_SCREENSHOT") // where to keep a picture of the confirm page, for the README

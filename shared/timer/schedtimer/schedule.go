@@ -48,7 +48,7 @@ func Expression(w ticket.Wake) string {
 }
 
 // Name is the name of w's schedule: "<ticket id>-<clock>-<fire minute as
-// yyyymmddhhmm>", at most 14+1+10+1+12 = 38 characters of [0-9a-z-], so
+// yyyymmddhhmm>", at most 14+1+19+1+12 = 47 characters of [0-9a-z-], so
 // within Scheduler's rules (1 to 64 of [0-9a-zA-Z-_.]). The same wake
 // always has the same name, so a redelivered start creates nothing twice.
 //

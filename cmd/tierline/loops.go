@@ -26,7 +26,8 @@ func (m *Main) dispatch(ctx context.Context) {
 				err = m.store.Dispatched(ctx, seqs...)
 			}
 			if err == nil {
-				continue // there may be more
+				m.counted(changes) // once: a row is counted only when it is gone from the outbox
+				continue           // there may be more
 			}
 		}
 		if err != nil && ctx.Err() == nil {

@@ -24,6 +24,8 @@ import (
 	"github.com/tierline/tierline/shared/policy"
 	"github.com/tierline/tierline/shared/queue/localqueue"
 	"github.com/tierline/tierline/shared/store/sqlite"
+	"github.com/tierline/tierline/shared/tally"
+	"github.com/tierline/tierline/shared/telemetry"
 	"github.com/tierline/tierline/shared/ticket"
 	"github.com/tierline/tierline/shared/timer/localtimer"
 )
@@ -49,6 +51,9 @@ type Main struct {
 	// 128. Each is also how many keep-alive connections are kept open.
 	Deliveries int
 	PerChannel int
+	// MetricsToken, if set, is the bearer token GET /metrics asks for;
+	// without it /metrics answers loopback clients only.
+	MetricsToken string
 
 	Config *policy.Config // loaded by Run
 	URL    string         // set by Run: http://host:port
@@ -58,6 +63,7 @@ type Main struct {
 	queue   *localqueue.Queue
 	timers  *localtimer.Timer
 	desk    *desk.Service
+	metrics *telemetry.Metrics
 	slots   *slots
 	server  *http.Server
 	lock    *os.File
@@ -93,9 +99,10 @@ func (m *Main) Run(ctx context.Context) (err error) {
 	}
 	m.Deliveries, m.PerChannel = cmp.Or(m.Deliveries, defaultDeliveries), cmp.Or(m.PerChannel, defaultPerChannel)
 	m.slots = newSlots(m.Deliveries, m.PerChannel)
-	m.desk.Notifier = &notify.Deliverer{BaseURL: m.Config.BaseURL, Log: m.Log, Client: notify.NewClient(m.Deliveries),
-		Signer: actionlink.New(m.Config.ActionLinks.Secret, m.Config.ActionLinks.Expire)}
-	api, err := httpapi.New(m.desk, m.Config, httpapi.Options{Log: m.Log})
+	m.desk.Notifier = tally.Counting{Count: m.metrics.Delivery, Notifier: &notify.Deliverer{BaseURL: m.Config.BaseURL, Log: m.Log,
+		Client: notify.NewClient(m.Deliveries), Signer: actionlink.New(m.Config.ActionLinks.Secret, m.Config.ActionLinks.Expire)}}
+	api, err := httpapi.New(m.desk, m.Config, httpapi.Options{Log: m.Log,
+		Metrics: telemetry.Guard(m.metrics.Handler(), m.MetricsToken), Ingested: m.ingested})
 	if err != nil {
 		ln.Close()
 		return err
@@ -206,7 +213,8 @@ func (m *Main) openData(ctx context.Context) error {
 	if m.timers, err = localtimer.New(ctx, m.db, localtimer.Options{Log: m.Log}); err != nil {
 		return err
 	}
-	m.desk = &desk.Service{Store: m.store, Config: m.Config, Queue: m.queue, Timer: m.timers, Log: m.Log}
+	m.metrics = telemetry.New(m.store.CountUnresolved)
+	m.desk = &desk.Service{Store: m.metrics.Timed(m.store), Config: m.Config, Queue: m.queue, Timer: m.timers, Log: m.Log}
 	return nil
 }
 

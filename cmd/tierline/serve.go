@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"os"
 	"strings"
 )
 
@@ -31,6 +32,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if m.Deliveries < 1 || m.PerChannel < 1 {
 		return usageError(fmt.Sprintf("--deliveries %d and --deliveries-per-channel %d: want at least 1 each", m.Deliveries, m.PerChannel))
 	}
+	m.MetricsToken = os.Getenv("TIERLINE_METRICS_TOKEN")
 	m.Log = slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: lv}))
 	if err := m.Run(ctx); err != nil {
 		return err

@@ -65,6 +65,13 @@ func printTicket(w io.Writer, t wire.Ticket) {
 	}
 	row("resolution", t.Resolution)
 	row("follows", t.Previous)
+	if t.Kind == "problem" {
+		row("kind", t.Kind)
+	}
+	row("problem", t.Problem)
+	for _, in := range t.Incidents {
+		row("incident", in.ID+"  "+stamp(in.CreatedAt)+"  "+in.Title)
+	}
 	row("truncated", strings.Join(t.Truncated, ", "))
 	if t.Requester != nil {
 		row("requester", strings.TrimSpace(t.Requester.Name+" <"+t.Requester.Email+">"))

@@ -12,25 +12,26 @@ import (
 	"github.com/tierline/tierline/shared/wire"
 )
 
-// listCommand prints tickets, newest first: tierline tickets [--tier] [--status].
+// listCommand prints tickets, newest first: tierline tickets [--tier] [--status] [--kind].
 func listCommand(ctx context.Context, args []string, stdout io.Writer) error {
 	fs := newFlags("tickets")
 	var cf clientFlags
 	cf.register(fs)
 	tier := fs.String("tier", "", "only this `tier` (L1, L2, L3)")
 	status := fs.String("status", "", "only this `status` (open, acknowledged, resolved)")
+	kind := fs.String("kind", "", "only this `kind` (incident, problem)")
 	limit := fs.Int("limit", 50, "at most `n` tickets")
 	if rest, err := parseArgs(fs, args, stdout); err != nil {
 		return err
 	} else if len(rest) > 0 {
-		return usageError(fmt.Sprintf("unexpected argument %q; filter with --tier and --status", rest[0]))
+		return usageError(fmt.Sprintf("unexpected argument %q; filter with --tier, --status and --kind", rest[0]))
 	}
 	c, err := cf.client()
 	if err != nil {
 		return err
 	}
 	q := url.Values{}
-	for k, v := range map[string]string{"tier": *tier, "status": *status} {
+	for k, v := range map[string]string{"tier": *tier, "status": *status, "kind": *kind} {
 		if v != "" {
 			q.Set(k, v)
 		}

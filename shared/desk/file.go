@@ -99,7 +99,7 @@ func (s *Service) File(ctx context.Context, form string, sub Submission) (Result
 	}
 	place := s.Config.Route(f.Name, sig)
 	var r Result
-	_, err := s.Store.Upsert(ctx, f.Name, sig.DedupKey, func(latest *ticket.Ticket) (*ticket.Ticket, error) {
+	stored, err := s.Store.Upsert(ctx, f.Name, sig.DedupKey, func(latest *ticket.Ticket) (*ticket.Ticket, error) {
 		if latest != nil {
 			if !sameRequest(latest, sig) {
 				return nil, invalid(FieldErrors{{FieldIdempotencyKey,
@@ -122,6 +122,9 @@ func (s *Service) File(ctx context.Context, form string, sub Submission) (Result
 	})
 	if err != nil {
 		return Result{}, fmt.Errorf("file %s request: %w", f.Name, err)
+	}
+	if r.Outcome == Created {
+		s.recur(ctx, stored)
 	}
 	return r, nil
 }

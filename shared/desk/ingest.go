@@ -82,7 +82,7 @@ func (s *Service) ingest(ctx context.Context, integration string, sig ticket.Sig
 	place := s.Config.Route(integration, sig)
 	var r Result
 	// Upsert may run the closure more than once, so it builds r afresh.
-	_, err := s.Store.Upsert(ctx, integration, sig.DedupKey, func(latest *ticket.Ticket) (*ticket.Ticket, error) {
+	stored, err := s.Store.Upsert(ctx, integration, sig.DedupKey, func(latest *ticket.Ticket) (*ticket.Ticket, error) {
 		var t *ticket.Ticket
 		var err error
 		r, t, err = s.decide(integration, sig, place, latest)
@@ -90,6 +90,9 @@ func (s *Service) ingest(ctx context.Context, integration string, sig ticket.Sig
 	})
 	if err != nil {
 		return Result{}, fmt.Errorf("ingest %s/%s: %w", integration, sig.DedupKey, err)
+	}
+	if r.Outcome == Created {
+		s.recur(ctx, stored)
 	}
 	return r, nil
 }
@@ -137,6 +140,9 @@ func (s *Service) ingestAll(ctx context.Context, integration string, signals []t
 	for i, a := range applied {
 		if a.Earlier {
 			results[i] = Result{TicketID: a.TicketID, Outcome: Duplicate}
+		}
+		if results[i].Outcome == Created && a.Ticket != nil {
+			s.recur(ctx, a.Ticket)
 		}
 	}
 	return results, nil

@@ -164,6 +164,7 @@ func (c *opsgenieCall) byID(verb opsgenieVerb, id string, sig ticket.Signal) {
 // ingest applies sig, keyed by alias.
 func (c *opsgenieCall) ingest(verb opsgenieVerb, sig ticket.Signal) {
 	results, err := c.s.desk.Ingest(c.r.Context(), c.in.Name, sig)
+	c.s.ingested(c.in.Name, results, err)
 	if err != nil {
 		c.fail(err)
 		return

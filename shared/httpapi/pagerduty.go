@@ -84,7 +84,9 @@ func (s *Server) pagerDuty(w http.ResponseWriter, r *http.Request, parse func([]
 	}
 	sig := e.Signal
 	if sig.Action != "" {
-		if _, err := s.desk.Ingest(r.Context(), in.Name, sig); err != nil {
+		results, err := s.desk.Ingest(r.Context(), in.Name, sig)
+		s.ingested(in.Name, results, err)
+		if err != nil {
 			s.pagerDutyFail(w, r, err)
 			return
 		}

@@ -33,6 +33,7 @@ type Server struct {
 	trustHost bool
 	methods   map[string][]string // of each path, for 405's Allow
 	links     *actionlink.Signer  // opens the signed links of hand-offs
+	ingested  func(integration string, results []desk.Result, err error)
 }
 
 // Options tune a Server.
@@ -57,6 +58,12 @@ type Options struct {
 	// the start of its links: a browser lured to a rebound DNS name sends
 	// that name as both Host and Origin.
 	TrustHost bool
+
+	// Metrics, if set, serves GET /metrics (tierline serve's Prometheus
+	// registry, guarded by its caller); Ingested, if set, is told what
+	// each request to an ingest route of a configured integration became.
+	Metrics  http.Handler
+	Ingested func(integration string, results []desk.Result, err error)
 }
 
 // New returns the API for a desk and its config. It fails if an integration
@@ -73,6 +80,13 @@ func New(d *desk.Service, cfg *policy.Config, opts Options) (*Server, error) {
 	s := &Server{desk: d, config: cfg, log: opts.Log, maxBody: opts.MaxBody, mux: http.NewServeMux(),
 		now: opts.Now, options: integrationOptions(cfg, opts), methods: map[string][]string{}, trustHost: opts.TrustHost,
 		links: actionlink.New(cfg.ActionLinks.Secret, cfg.ActionLinks.Expire)}
+	s.ingested = opts.Ingested
+	if s.ingested == nil {
+		s.ingested = func(string, []desk.Result, error) {}
+	}
+	if opts.Metrics != nil {
+		s.handle("GET /metrics", opts.Metrics.ServeHTTP)
+	}
 	if s.log == nil {
 		s.log = slog.Default()
 	}

@@ -15,7 +15,7 @@ import (
 	"github.com/tierline/tierline/shared/wire"
 )
 
-// listTickets answers GET /v1/tickets?tier=&status=&limit=&cursor=.
+// listTickets answers GET /v1/tickets?tier=&status=&kind=&limit=&cursor=.
 func (s *Server) listTickets(w http.ResponseWriter, r *http.Request) {
 	q, err := listQuery(r)
 	if err != nil {
@@ -45,6 +45,11 @@ func listQuery(r *http.Request) (store.Query, error) {
 	}
 	if s := v.Get("status"); s != "" {
 		if q.Status, err = ticket.ParseStatus(s); err != nil {
+			return q, err
+		}
+	}
+	if s := v.Get("kind"); s != "" {
+		if q.Kind, err = ticket.ParseKind(s); err != nil {
 			return q, err
 		}
 	}

@@ -29,6 +29,7 @@ type Config struct {
 	Forms        []Form
 	FormsSecret  LinkKey // signs the status links of form requests
 	ActionLinks  ActionLinks
+	Problems     Problems // problem records; off when absent
 }
 
 // Load reads and validates the config file at path. Secrets it names in
@@ -59,6 +60,7 @@ func LoadWith(ctx context.Context, path string, store SecretStore) (*Config, err
 //	forms:        [{name, title, description, categories, origins, impact: {<name>: <priority> | {priority, label}}}]
 //	forms_secret: {env: TIERLINE_FORMS_SECRET}   # or forms_secret_env: NAME; in plain for development
 //	action_links: {secret: {env: TIERLINE_ACTIONS_SECRET}, expire: 24h}
+//	problems:     {after: 3, within: 7d, tier: L2, priority: P3}   # optional: problem records
 //
 // Every field that takes a secret (token, key, hmac.secret, forms_secret,
 // action_links.secret, a channel's url and headers) takes a SecretRef instead of the value:
@@ -158,6 +160,7 @@ func (p *parser) parse(data []byte) *Config {
 		"forms_secret":     func(v *yaml.Node, _ string) { linkKey.plain = v },
 		"forms_secret_env": func(v *yaml.Node, _ string) { linkKey.env = v },
 		"action_links":     func(v *yaml.Node, path string) { c.ActionLinks = p.actionLinks(v, path) },
+		"problems":         func(v *yaml.Node, path string) { c.Problems = p.problemRecords(v, path) },
 	})
 	c.FormsSecret = p.linkKey(linkKey, len(c.Forms))
 	if _, ok := c.Policies[DefaultPolicy]; !ok {

@@ -54,7 +54,7 @@ func TestParse_notAConfig(t *testing.T) {
 // repeated fields, and values of the wrong kind.
 func TestParse_fieldProblems(t *testing.T) {
 	t.Parallel()
-	const top = "(known fields: action_links, api_keys, base_url, channels, forms, forms_secret, forms_secret_env, integrations, policies, routes)"
+	const top = "(known fields: action_links, api_keys, base_url, channels, forms, forms_secret, forms_secret_env, integrations, policies, problems, routes)"
 	runProblemTests(t, []problemTest{
 		// Ensure an unknown top-level field lists the known ones.
 		{name: "unknown_top_level", src: "base_url: https://tierline.example\nescalation: {}\n", want: []string{
@@ -305,7 +305,7 @@ extra: true
 		`test.yaml:14: policies.default.L2: missing resolve; set both, e.g. {acknowledge: 15m, resolve: 4h}`,
 		`test.yaml:16: channels.L1[0].kind: unknown kind "email": want one of log, webhook, slack, teams, sns`,
 		`test.yaml:18: api_keys[0]: api key "ops" needs sha256 (or key, for development)`,
-		`test.yaml:19: unknown field "extra" (known fields: action_links, api_keys, base_url, channels, forms, forms_secret, forms_secret_env, integrations, policies, routes)`,
+		`test.yaml:19: unknown field "extra" (known fields: action_links, api_keys, base_url, channels, forms, forms_secret, forms_secret_env, integrations, policies, problems, routes)`,
 	}
 	got := MustProblems(t, src)
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {

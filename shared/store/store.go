@@ -59,6 +59,11 @@ type Store interface {
 	// than stores them twice (see the adapter's doc for its guarantee). It
 	// returns what happened to each write, in order.
 	UpsertAll(ctx context.Context, integration, request string, writes []Write) ([]Applied, error)
+
+	// Recur is the key index of problem records (see recurrence.go): it
+	// records r under key, idempotently, and returns the key's
+	// recurrences from r.At-window on, r included, oldest first.
+	Recur(ctx context.Context, key string, r Recurrence, window time.Duration) ([]Recurrence, error)
 }
 
 // Counter is the storm path a store offers when counting a repeat without
@@ -139,8 +144,9 @@ var ErrSkip = errors.New("store: nothing to write")
 type Query struct {
 	Tier   ticket.Tier
 	Status ticket.Status
-	Limit  int    // at most this many; 0 means DefaultLimit, and MaxLimit caps it
-	Cursor string // Page.Next of the previous page
+	Kind   ticket.Kind // KindProblem, KindIncident, or empty for both
+	Limit  int         // at most this many; 0 means DefaultLimit, and MaxLimit caps it
+	Cursor string      // Page.Next of the previous page
 }
 
 // Limits of one List page.

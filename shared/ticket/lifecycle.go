@@ -46,7 +46,12 @@ func (t *Ticket) Resolve(actor, resolution string, now time.Time) error {
 	if t.Status == StatusResolved {
 		return Errorf(Conflict, "ticket %s is already resolved", t.ID)
 	}
-	resolution, err := personNote("resolution", resolution, false)
+	// A problem is worth its root cause: resolving it without saying what
+	// it was throws away the one thing problem management is for.
+	resolution, err := personNote("resolution", resolution, t.Kind == KindProblem)
+	if err != nil && t.Kind == KindProblem && lines(resolution) == "" {
+		return Errorf(Invalid, "ticket %s is a problem: resolve it with its root cause, what made its incidents recur and what was done about it", t.ID)
+	}
 	if err != nil {
 		return err
 	}

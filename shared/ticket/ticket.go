@@ -9,6 +9,7 @@ import (
 // how it is kept; this package owns what may happen to it.
 type Ticket struct {
 	ID          string
+	Kind        Kind   // KindProblem for a problem record; empty (KindIncident) for every alert and request
 	Integration string // the integration (or form) it came through
 	Source      string
 	DedupKey    string
@@ -19,8 +20,10 @@ type Ticket struct {
 	Links       []Link
 	Requester   Person
 	Category    string
-	Previous    string   // the resolved ticket of the same dedup key that this one follows
-	Truncated   []string // the fields whose text was cut to its limit (FieldTitle…), sorted; see limits.go
+	Previous    string     // the resolved ticket of the same dedup key that this one follows
+	Problem     string     // an incident's problem record, once its key recurred
+	Incidents   []Incident // a problem's incidents, oldest first, at most MaxIncidents
+	Truncated   []string   // the fields whose text was cut to its limit (FieldTitle…), sorted; see limits.go
 
 	Priority Priority
 	Tier     Tier

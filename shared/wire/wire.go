@@ -14,6 +14,7 @@ import (
 // Ticket is a ticket as the API returns it.
 type Ticket struct {
 	ID             string            `json:"id"`
+	Kind           string            `json:"kind"` // incident or problem
 	Integration    string            `json:"integration"`
 	Source         string            `json:"source,omitempty"`
 	DedupKey       string            `json:"dedup_key"`
@@ -30,7 +31,9 @@ type Ticket struct {
 	Requester      *Person           `json:"requester,omitempty"`
 	Category       string            `json:"category,omitempty"`
 	Previous       string            `json:"previous,omitempty"`
-	Truncated      []string          `json:"truncated,omitempty"` // fields whose text was cut to its limit
+	Problem        string            `json:"problem_id,omitempty"` // an incident's problem record
+	Incidents      []Incident        `json:"incidents,omitempty"`  // a problem's incidents, oldest first
+	Truncated      []string          `json:"truncated,omitempty"`  // fields whose text was cut to its limit
 	Policy         string            `json:"policy"`
 	FirstSeen      time.Time         `json:"first_seen"`
 	LastSeen       time.Time         `json:"last_seen"`
@@ -51,6 +54,13 @@ type Ticket struct {
 type Link struct {
 	Href string `json:"href"`
 	Text string `json:"text,omitempty"`
+}
+
+// Incident is an incident as its problem lists it.
+type Incident struct {
+	ID        string    `json:"id"`
+	Title     string    `json:"title"`
+	CreatedAt time.Time `json:"created_at"`
 }
 
 // Person is who filed a request.
@@ -119,7 +129,7 @@ type ErrorBody struct {
 // FromTicket converts a ticket, with its timeline if it has one loaded.
 func FromTicket(t *ticket.Ticket) Ticket {
 	w := Ticket{
-		ID: t.ID, Integration: t.Integration, Source: t.Source, DedupKey: t.DedupKey, Title: t.Title,
+		ID: t.ID, Kind: string(t.OfKind()), Problem: t.Problem, Integration: t.Integration, Source: t.Source, DedupKey: t.DedupKey, Title: t.Title,
 		Description: t.Description, Priority: t.Priority.String(), Tier: t.Tier.String(), Status: string(t.Status),
 		Assignee: t.Assignee, Occurrences: t.Occurrences, Labels: t.Labels, Details: t.Details,
 		Category: t.Category, Previous: t.Previous, Truncated: t.Truncated, Policy: t.Policy, FirstSeen: t.FirstSeen, LastSeen: t.LastSeen,
@@ -134,6 +144,9 @@ func FromTicket(t *ticket.Ticket) Ticket {
 	}
 	for _, l := range t.Links {
 		w.Links = append(w.Links, Link{Href: l.Href, Text: l.Text})
+	}
+	for _, in := range t.Incidents {
+		w.Incidents = append(w.Incidents, Incident{ID: in.ID, Title: in.Title, CreatedAt: in.At})
 	}
 	w.Timeline = FromEvents(t.Timeline)
 	return w

@@ -50,7 +50,7 @@ func TestErrorsCarryCodes(t *testing.T) {
 			ops := map[string]func() error{
 				"Get": func() error { _, err := s.Get(ctx, "0c7g2m4x9k3t1p"); return err },
 				"List": func() error {
-					_, err := s.List(ctx, store.Query{Tier: ticket.L1, Status: ticket.StatusOpen})
+					_, err := s.List(ctx, store.Query{Tier: ticket.L1, Status: ticket.StatusOpen, Kind: ticket.KindIncident})
 					return err
 				},
 				"Upsert": func() error { _, err := s.Upsert(ctx, "prom", "disk", nil); return err },

@@ -49,7 +49,7 @@ func (s *Store) fetch(ctx context.Context, entries []entry) ([]*ticket.Ticket, e
 		if err != nil {
 			return nil, corrupt(e.id, err)
 		}
-		if s.expired(h.expires) || indexPK(h.t.Tier, h.t.Status) != e.partition {
+		if s.expired(h.expires) || indexPK(h.t.Kind, h.t.Tier, h.t.Status) != e.partition {
 			continue
 		}
 		if it := items[keyName(dedupKey(h.t.Integration, h.t.DedupKey))]; it != nil {

@@ -35,6 +35,7 @@ const (
 	aAcknowledgeBy, aResolveBy, aEscalations      = "acknowledge_by", "resolve_by", "escalations"
 	aRepeats, aNotices, aClock, aDeliveries       = "repeats", "notices", "clock", "deliveries"
 	aTruncated, eOnBehalf                         = "truncated", "for"
+	aKind, aProblem, aIncidents                   = "kind", "problem", "incidents"
 	eAt, eKind, eActor, eNote, eFrom, eTo         = "at", "kind", "actor", "note", "from", "to"
 	eReason, eNotice, eChannel, eAssignee, eCount = "reason", "notice", "channel", "assignee", "count"
 	dOpen, dLatest                                = "open", "latest"
@@ -70,9 +71,15 @@ func dedupKey(integration, key string) item {
 	return item{attrPK: &types.AttributeValueMemberS{Value: dedupPK(integration, key)}, attrSK: &types.AttributeValueMemberS{Value: skDedup}}
 }
 
-// indexPK is the ByTierStatus partition of a tier and status.
-func indexPK(tier ticket.Tier, status ticket.Status) string {
-	return tier.String() + "#" + string(status)
+// indexPK is the ByTierStatus partition of a kind, tier and status.
+// Problems have partitions of their own ("P#L2#open"), so that listing
+// them reads no incident; incidents keep the partitions they always had.
+func indexPK(kind ticket.Kind, tier ticket.Tier, status ticket.Status) string {
+	pk := tier.String() + "#" + string(status)
+	if kind == ticket.KindProblem {
+		pk = "P#" + pk
+	}
+	return pk
 }
 
 // headItem is a ticket's head item: every field but the timeline, the
@@ -80,7 +87,7 @@ func indexPK(tier ticket.Tier, status ticket.Status) string {
 // something) and, once resolved, its expiry.
 func headItem(t *ticket.Ticket, expires time.Time) (item, error) {
 	it := headKey(t.ID)
-	it.str(attrGPK, indexPK(t.Tier, t.Status))
+	it.str(attrGPK, indexPK(t.Kind, t.Tier, t.Status))
 	it.str(attrGSK, t.ID)
 	it.str(aID, t.ID)
 	it.int(aVersion, t.Version)
@@ -114,6 +121,16 @@ func headItem(t *ticket.Ticket, expires time.Time) (item, error) {
 		deliveries[i].time("at", d.At)
 	}
 	it.maps(aDeliveries, deliveries)
+	incidents := make([]item, len(t.Incidents))
+	for i, in := range t.Incidents {
+		incidents[i] = item{}
+		incidents[i].str("id", in.ID)
+		incidents[i].str("title", in.Title)
+		incidents[i].time("at", in.At)
+	}
+	it.maps(aIncidents, incidents)
+	it.str(aKind, string(t.Kind))
+	it.str(aProblem, t.Problem)
 	it.str(aRequesterName, t.Requester.Name)
 	it.str(aRequesterEmail, t.Requester.Email)
 	it.str(aCategory, t.Category)
@@ -182,6 +199,10 @@ func decodeHead(it map[string]types.AttributeValue) (head, error) {
 	for _, dr := range r.maps(aDeliveries) {
 		t.Deliveries = append(t.Deliveries, ticket.Delivery{ID: dr.str("id"), At: dr.time("at")})
 	}
+	for _, ir := range r.maps(aIncidents) {
+		t.Incidents = append(t.Incidents, ticket.Incident{ID: ir.str("id"), Title: ir.str("title"), At: ir.time("at")})
+	}
+	t.Kind, t.Problem = ticket.Kind(r.str(aKind)), r.str(aProblem)
 	h := head{t: t, events: r.int(aEvents), expires: r.num(TTLAttribute)}
 	if r.err == nil && (t.ID == "" || !t.Status.Valid()) {
 		r.err = fmt.Errorf("a head without an id or a valid status")

@@ -20,7 +20,8 @@ var statuses = []ticket.Status{ticket.StatusOpen, ticket.StatusAcknowledged, tic
 // List returns a page of tickets, newest first, from the ByTierStatus
 // index. A query with a tier and a status reads one index partition; one
 // without reads each matching tier#status partition (three, or nine with
-// neither) concurrently and merges them. The index holds keys only (see
+// neither; twice that when the query names no kind, as problems have
+// partitions of their own) concurrently and merges them. The index holds keys only (see
 // IndexAttributes), so the page's tickets are then read with
 // BatchGetItem: each head and, for an open ticket, its dedup item, which
 // holds the repeats counted since the head was written. The cursor is the
@@ -73,10 +74,16 @@ func partitions(q store.Query) []string {
 	if q.Status != "" {
 		sts = []ticket.Status{q.Status}
 	}
+	kinds := []ticket.Kind{ticket.KindIncident, ticket.KindProblem}
+	if q.Kind != "" {
+		kinds = []ticket.Kind{q.Kind}
+	}
 	var out []string
-	for _, t := range tiers {
-		for _, st := range sts {
-			out = append(out, indexPK(t, st))
+	for _, k := range kinds {
+		for _, t := range tiers {
+			for _, st := range sts {
+				out = append(out, indexPK(k, t, st))
+			}
 		}
 	}
 	return out

@@ -25,6 +25,9 @@ type ticketDoc struct {
 	RequesterEmail string            `json:"requester_email,omitempty"`
 	Category       string            `json:"category,omitempty"`
 	Previous       string            `json:"previous,omitempty"`
+	Kind           ticket.Kind       `json:"kind,omitempty"`
+	Problem        string            `json:"problem,omitempty"`
+	Incidents      []incidentDoc     `json:"incidents,omitempty"`
 	Truncated      []string          `json:"truncated,omitempty"`
 	Priority       ticket.Priority   `json:"priority"`
 	Tier           ticket.Tier       `json:"tier"`
@@ -53,6 +56,12 @@ type deliveryDoc struct {
 	At time.Time `json:"at"`
 }
 
+type incidentDoc struct {
+	ID    string    `json:"id"`
+	Title string    `json:"title"`
+	At    time.Time `json:"at"`
+}
+
 type linkDoc struct {
 	Href string `json:"href"`
 	Text string `json:"text,omitempty"`
@@ -78,7 +87,7 @@ func encodeTicket(t *ticket.Ticket) ([]byte, error) {
 		ID: t.ID, Version: t.Version, Integration: t.Integration, Source: t.Source, DedupKey: t.DedupKey,
 		Title: t.Title, Description: t.Description, Labels: t.Labels, Details: t.Details,
 		RequesterName: t.Requester.Name, RequesterEmail: t.Requester.Email, Category: t.Category,
-		Previous: t.Previous, Truncated: t.Truncated, Priority: t.Priority, Tier: t.Tier, Policy: t.Policy, Status: t.Status,
+		Previous: t.Previous, Kind: t.Kind, Problem: t.Problem, Truncated: t.Truncated, Priority: t.Priority, Tier: t.Tier, Policy: t.Policy, Status: t.Status,
 		Assignee: t.Assignee, Occurrences: t.Occurrences, FirstSeen: t.FirstSeen, LastSeen: t.LastSeen,
 		CreatedAt: t.CreatedAt, UpdatedAt: t.UpdatedAt, AcknowledgedAt: t.AcknowledgedAt,
 		ResolvedAt: t.ResolvedAt, Resolution: t.Resolution, AcknowledgeBy: t.AcknowledgeBy,
@@ -90,6 +99,9 @@ func encodeTicket(t *ticket.Ticket) ([]byte, error) {
 	}
 	for _, v := range t.Deliveries {
 		d.Deliveries = append(d.Deliveries, deliveryDoc{ID: v.ID, At: v.At})
+	}
+	for _, in := range t.Incidents {
+		d.Incidents = append(d.Incidents, incidentDoc{ID: in.ID, Title: in.Title, At: in.At})
 	}
 	return json.Marshal(d)
 }
@@ -103,7 +115,7 @@ func decodeTicket(b []byte) (*ticket.Ticket, error) {
 		ID: d.ID, Version: d.Version, Integration: d.Integration, Source: d.Source, DedupKey: d.DedupKey,
 		Title: d.Title, Description: d.Description, Labels: d.Labels, Details: d.Details,
 		Requester: ticket.Person{Name: d.RequesterName, Email: d.RequesterEmail}, Category: d.Category,
-		Previous: d.Previous, Truncated: d.Truncated, Priority: d.Priority, Tier: d.Tier, Policy: d.Policy, Status: d.Status,
+		Previous: d.Previous, Kind: d.Kind, Problem: d.Problem, Truncated: d.Truncated, Priority: d.Priority, Tier: d.Tier, Policy: d.Policy, Status: d.Status,
 		Assignee: d.Assignee, Occurrences: d.Occurrences, FirstSeen: d.FirstSeen, LastSeen: d.LastSeen,
 		CreatedAt: d.CreatedAt, UpdatedAt: d.UpdatedAt, AcknowledgedAt: d.AcknowledgedAt,
 		ResolvedAt: d.ResolvedAt, Resolution: d.Resolution, AcknowledgeBy: d.AcknowledgeBy,
@@ -115,6 +127,9 @@ func decodeTicket(b []byte) (*ticket.Ticket, error) {
 	}
 	for _, v := range d.Deliveries {
 		t.Deliveries = append(t.Deliveries, ticket.Delivery{ID: v.ID, At: v.At})
+	}
+	for _, in := range d.Incidents {
+		t.Incidents = append(t.Incidents, ticket.Incident{ID: in.ID, Title: in.Title, At: in.At})
 	}
 	return t, nil
 }

@@ -47,6 +47,15 @@ CREATE TABLE IF NOT EXISTS timeline (
 	doc       BLOB NOT NULL,
 	PRIMARY KEY (ticket_id, seq)
 ) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS tickets_problems ON tickets (id) WHERE substr(dedup_key, 1, 8) = 'problem' || char(10);
+CREATE TABLE IF NOT EXISTS recurrences (
+	key       TEXT NOT NULL,
+	ticket_id TEXT NOT NULL,
+	title     TEXT NOT NULL,
+	at        INTEGER NOT NULL,
+	PRIMARY KEY (key, ticket_id)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS recurrences_by_at ON recurrences (key, at);
 CREATE TABLE IF NOT EXISTS outbox (
 	seq       INTEGER PRIMARY KEY AUTOINCREMENT,
 	ticket_id TEXT NOT NULL,
@@ -114,6 +123,12 @@ func (s *Store) List(ctx context.Context, q store.Query) (store.Page, error) {
 	}
 	if q.Status != "" {
 		where, args = append(where, "status = ?"), append(args, string(q.Status))
+	}
+	switch q.Kind {
+	case ticket.KindProblem:
+		where = append(where, problemKey) // the partial index tickets_problems
+	case ticket.KindIncident:
+		where = append(where, "NOT "+problemKey)
 	}
 	if q.Cursor != "" {
 		id, err := ticket.ParseID(q.Cursor)

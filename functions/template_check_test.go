@@ -29,7 +29,7 @@ type checker struct {
 func (c checker) problems() []string {
 	var out []string
 	for _, check := range []func() []string{
-		c.tpl.CheckReferences, c.functions, c.table, c.eventSources, c.deadLetterAlarms, c.api, c.stateMachine, c.outputs, c.config,
+		c.tpl.CheckReferences, c.functions, c.table, c.eventSources, c.deadLetterAlarms, c.api, c.timers, c.outputs, c.config,
 		c.operations,
 	} {
 		out = append(out, check()...)
@@ -115,14 +115,64 @@ func (c checker) environment(id string, f *templatetest.Function, dir string) []
 	return out
 }
 
-// needs lists the variables a main.go reads with Need("NAME").
+// needs lists the variables a main.go reads with Need("NAME"), itself or
+// through a function of functions/internal/boot that does
+// (boot.TimerTarget, say).
 func needs(path string) ([]string, error) {
 	file, err := parser.ParseFile(token.NewFileSet(), path, nil, 0)
 	if err != nil {
 		return nil, err
 	}
-	var names []string
+	helpers, err := bootNeeds(filepath.Join(filepath.Dir(path), "..", "internal", "boot"))
+	if err != nil {
+		return nil, err
+	}
+	names := needCalls(file)
 	ast.Inspect(file, func(n ast.Node) bool {
+		if call, ok := n.(*ast.CallExpr); ok {
+			if sel, ok := call.Fun.(*ast.SelectorExpr); ok {
+				if pkg, ok := sel.X.(*ast.Ident); ok && pkg.Name == "boot" {
+					names = append(names, helpers[sel.Sel.Name]...)
+				}
+			}
+		}
+		return true
+	})
+	if len(names) == 0 {
+		return nil, fmt.Errorf("%s reads no environment variable through Need", path)
+	}
+	return names, nil
+}
+
+// bootNeeds maps each function of the boot package to the variables its
+// body reads with Need.
+func bootNeeds(dir string) (map[string][]string, error) {
+	files, err := filepath.Glob(filepath.Join(dir, "*.go"))
+	if err != nil {
+		return nil, err
+	}
+	out := map[string][]string{}
+	for _, f := range files {
+		if strings.HasSuffix(f, "_test.go") {
+			continue
+		}
+		file, err := parser.ParseFile(token.NewFileSet(), f, nil, 0)
+		if err != nil {
+			return nil, err
+		}
+		for _, d := range file.Decls {
+			if fn, ok := d.(*ast.FuncDecl); ok && fn.Recv == nil && fn.Body != nil {
+				out[fn.Name.Name] = needCalls(fn.Body)
+			}
+		}
+	}
+	return out, nil
+}
+
+// needCalls lists the names of the Need("NAME") calls under n.
+func needCalls(n ast.Node) []string {
+	var names []string
+	ast.Inspect(n, func(n ast.Node) bool {
 		call, ok := n.(*ast.CallExpr)
 		if !ok || len(call.Args) != 1 {
 			return true
@@ -136,10 +186,7 @@ func needs(path string) ([]string, error) {
 		}
 		return true
 	})
-	if len(names) == 0 {
-		return nil, fmt.Errorf("%s reads no environment variable through Need", path)
-	}
-	return names, nil
+	return names
 }
 
 // alarmed reports whether an alarm watches metric of namespace with the

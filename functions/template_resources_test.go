@@ -2,9 +2,6 @@ package functions_test
 
 import (
 	"fmt"
-	"os"
-	"path/filepath"
-	"regexp"
 	"slices"
 	"sort"
 	"strings"
@@ -203,55 +200,90 @@ func (c checker) api() []string {
 	return out
 }
 
-var placeholder = regexp.MustCompile(`\$\{([A-Za-z0-9_]+)\}`)
-
-// stateMachine checks the escalation state machine: its definition file,
-// substitutions that match its placeholders, a task that is a function's
-// ARN the machine may invoke, and an alarm on failed executions.
-func (c checker) stateMachine() []string {
-	ids := c.tpl.OfType("AWS::Serverless::StateMachine")
-	if len(ids) != 1 {
-		return []string{fmt.Sprintf("%d state machines, want 1", len(ids))}
-	}
-	id := ids[0]
-	p := c.tpl.Resources[id].Properties
-	uri, _ := p["DefinitionUri"].(string)
-	def, err := os.ReadFile(filepath.Join(c.root, uri))
-	if err != nil {
-		return []string{fmt.Sprintf("%s: DefinitionUri: %v", id, err)}
+// timers checks the escalation timers: one schedule group that every
+// function creating schedules names, escalate as the target by its ARN, a
+// role Scheduler can assume that may invoke escalate and send to the
+// timers' dead letters, the same dead letters (alarmed) behind escalate's
+// own async retries, and dispatch reading the stream in parallel.
+func (c checker) timers() []string {
+	groups := c.tpl.OfType("AWS::Scheduler::ScheduleGroup")
+	if len(groups) != 1 {
+		return []string{fmt.Sprintf("%d schedule groups, want 1", len(groups))}
 	}
 	var out []string
-	subs := mapping(p["DefinitionSubstitutions"])
-	used := map[string]bool{}
-	for _, m := range placeholder.FindAllStringSubmatch(string(def), -1) {
-		used[m[1]] = true
-		if _, ok := subs[m[1]]; !ok {
-			out = append(out, fmt.Sprintf("%s: %s uses ${%s}, which DefinitionSubstitutions does not define", id, uri, m[1]))
+	dlq := ""
+	for _, id := range []string{"DispatchFunction", "EscalateFunction", "SweepFunction"} {
+		f, err := c.tpl.Function(id)
+		if err != nil {
+			out = append(out, err.Error())
+			continue
+		}
+		if g, ok := c.refOf(f.Environment["SCHEDULE_GROUP"], "AWS::Scheduler::ScheduleGroup"); !ok || g != groups[0] {
+			out = append(out, fmt.Sprintf("%s: SCHEDULE_GROUP is not a Ref to %s", id, groups[0]))
+		}
+		q, ok := c.getAttOf(f.Environment["TIMER_DLQ_ARN"], "Arn", "AWS::SQS::Queue")
+		switch {
+		case !ok:
+			out = append(out, fmt.Sprintf("%s: TIMER_DLQ_ARN is not GetAtt <queue>.Arn", id))
+		case dlq == "":
+			dlq = q
+		case q != dlq:
+			out = append(out, fmt.Sprintf("%s: TIMER_DLQ_ARN is %s, not %s", id, q, dlq))
+		}
+		if _, has := f.Environment["ESCALATE_FUNCTION_ARN"]; id != "EscalateFunction" || has {
+			if fn, ok := c.getAttOf(f.Environment["ESCALATE_FUNCTION_ARN"], "Arn", "AWS::Serverless::Function"); !ok || fn != "EscalateFunction" {
+				out = append(out, fmt.Sprintf("%s: ESCALATE_FUNCTION_ARN is not GetAtt EscalateFunction.Arn", id))
+			}
+		}
+		out = append(out, c.schedulerRole(id, f.Environment["SCHEDULER_ROLE_ARN"], dlq)...)
+	}
+	if dlq != "" && !c.alarmed("AWS/SQS", "ApproximateNumberOfMessagesVisible", "QueueName", map[string]any{"Fn::GetAtt": []any{dlq, "QueueName"}}) {
+		out = append(out, fmt.Sprintf("%s collects failed escalation steps but has no alarm on its depth", dlq))
+	}
+	esc, _ := c.tpl.Function("EscalateFunction")
+	if esc != nil {
+		onFailure := mapping(mapping(mapping(c.tpl.Resources["EscalateFunction"].Properties["EventInvokeConfig"])["DestinationConfig"])["OnFailure"])
+		if q, ok := c.getAttOf(onFailure["Destination"], "Arn", "AWS::SQS::Queue"); !ok || q != dlq {
+			out = append(out, fmt.Sprintf("EscalateFunction: EventInvokeConfig OnFailure is not the timers' dead letters %s", dlq))
 		}
 	}
-	stmts, err := c.tpl.Statements(id)
+	if d, _ := c.tpl.Function("DispatchFunction"); d != nil {
+		for _, name := range d.EventsOfType("DynamoDB") {
+			if n, _ := d.Events[name].Properties["ParallelizationFactor"].(int); n < 2 {
+				out = append(out, fmt.Sprintf("DispatchFunction: event %s: ParallelizationFactor %v, want more than 1 so a burst of new tickets is dispatched in seconds", name, d.Events[name].Properties["ParallelizationFactor"]))
+			}
+		}
+	}
+	return out
+}
+
+// schedulerRole checks the role fn hands to Scheduler: one Scheduler may
+// assume, allowed to invoke escalate and to send to the dead letters dlq.
+func (c checker) schedulerRole(fn string, v any, dlq string) []string {
+	role, ok := c.getAttOf(v, "Arn", "AWS::IAM::Role")
+	if !ok {
+		return []string{fmt.Sprintf("%s: SCHEDULER_ROLE_ARN is not GetAtt <role>.Arn", fn)}
+	}
+	var out []string
+	trust := mapping(c.tpl.Resources[role].Properties["AssumeRolePolicyDocument"])
+	if !slices.ContainsFunc(list(trust["Statement"]), func(s any) bool {
+		return slices.Contains(list(mapping(mapping(s)["Principal"])["Service"]), any("scheduler.amazonaws.com"))
+	}) {
+		out = append(out, fmt.Sprintf("%s: scheduler.amazonaws.com may not assume it", role))
+	}
+	stmts, err := c.tpl.Statements(role)
 	if err != nil {
-		out = append(out, err.Error())
+		return append(out, err.Error())
 	}
-	for k, v := range subs {
-		if !used[k] {
-			out = append(out, fmt.Sprintf("%s: substitution %s is not used by %s", id, k, uri))
-			continue
-		}
-		fn, ok := c.getAttOf(v, "Arn", "AWS::Serverless::Function")
-		if !ok {
-			continue
-		}
-		arn, _ := c.tpl.Resolve(v)
-		if !slices.ContainsFunc(stmts, func(s templatetest.Statement) bool { return s.Allows("lambda:InvokeFunction", arn) }) {
-			out = append(out, fmt.Sprintf("%s: its policies do not allow invoking %s", id, fn))
-		}
+	esc, _ := c.tpl.Resolve(map[string]any{"Fn::GetAtt": []any{"EscalateFunction", "Arn"}})
+	if !slices.ContainsFunc(stmts, func(s templatetest.Statement) bool { return s.Allows("lambda:InvokeFunction", esc) }) {
+		out = append(out, fmt.Sprintf("%s: its policies do not allow invoking EscalateFunction", role))
 	}
-	if p["Type"] != "STANDARD" {
-		out = append(out, fmt.Sprintf("%s: Type %v, want STANDARD (executions wait up to a year, names are idempotent)", id, p["Type"]))
-	}
-	if !c.alarmed("AWS/States", "ExecutionsFailed", "StateMachineArn", map[string]any{"Ref": id}) {
-		out = append(out, fmt.Sprintf("%s: no alarm on ExecutionsFailed", id))
+	if dlq != "" {
+		q, _ := c.tpl.Resolve(map[string]any{"Fn::GetAtt": []any{dlq, "Arn"}})
+		if !slices.ContainsFunc(stmts, func(s templatetest.Statement) bool { return s.Allows("sqs:SendMessage", q) }) {
+			out = append(out, fmt.Sprintf("%s: its policies do not allow sending to the dead letters %s", role, dlq))
+		}
 	}
 	return out
 }

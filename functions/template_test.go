@@ -2,7 +2,7 @@
 // every Ref and GetAtt has a target, every function builds the way sam
 // build builds it and gets exactly the environment its main reads, the
 // table is the one the dynamo adapter needs, queues, dead letters, alarms,
-// the HTTP API and the state machine are wired as ARCHITECTURE.md says. Each
+// the HTTP API and the escalation timers are wired as ARCHITECTURE.md says. Each
 // function's own tests check its policies against the AWS calls it makes
 // (lambdatest.CheckPolicies).
 package functions_test
@@ -86,9 +86,12 @@ func TestTemplateMutations(t *testing.T) {
 		{"payload_v1", `PayloadFormatVersion: "2.0"`, `PayloadFormatVersion: "1.0"`, "PayloadFormatVersion 1.0"},
 		{"no_api_timeout", "            TimeoutInMillis: 12000\n", "", "set TimeoutInMillis explicitly"},
 		{"api_timeout_too_short", "TimeoutInMillis: 12000", "TimeoutInMillis: 5000", "TimeoutInMillis 5000"},
-		{"substitution_renamed", "EscalateFunctionArn: !GetAtt EscalateFunction.Arn", "EscalateFnArn: !GetAtt EscalateFunction.Arn", "uses ${EscalateFunctionArn}, which DefinitionSubstitutions does not define"},
-		{"machine_cannot_invoke", "LambdaInvokePolicy: {FunctionName: !Ref EscalateFunction}", "LambdaInvokePolicy: {FunctionName: !Ref NotifyFunction}", "its policies do not allow invoking EscalateFunction"},
-		{"express_machine", "Type: STANDARD", "Type: EXPRESS", "want STANDARD"},
+		{"scheduler_cannot_invoke", "Resource: [!GetAtt EscalateFunction.Arn, !Sub \"${EscalateFunction.Arn}:*\"]", "Resource: [!GetAtt NotifyFunction.Arn]", "SchedulerRole: its policies do not allow invoking EscalateFunction"},
+		{"scheduler_not_trusted", "Principal: {Service: scheduler.amazonaws.com}", "Principal: {Service: lambda.amazonaws.com}", "scheduler.amazonaws.com may not assume it"},
+		{"timer_dlq_unwatched", "Dimensions: [{Name: QueueName, Value: !GetAtt TimerDeadLetterQueue.QueueName}]", "Dimensions: [{Name: QueueName, Value: !GetAtt L1Queue.QueueName}]", "TimerDeadLetterQueue collects failed escalation steps but has no alarm"},
+		{"escalate_failures_elsewhere", "OnFailure: {Type: SQS, Destination: !GetAtt TimerDeadLetterQueue.Arn}", "OnFailure: {Type: SQS, Destination: !GetAtt ParkingQueue.Arn}", "OnFailure is not the timers' dead letters"},
+		{"no_parallelization", "ParallelizationFactor: 10", "ParallelizationFactor: 1", "ParallelizationFactor 1, want more than 1"},
+		{"wrong_group", "          SCHEDULE_GROUP: !Ref EscalationSchedules\n          SCHEDULER_ROLE_ARN: !GetAtt SchedulerRole.Arn\n          TIMER_DLQ_ARN: !GetAtt TimerDeadLetterQueue.Arn\n      # Scheduler", "          SCHEDULE_GROUP: default\n          SCHEDULER_ROLE_ARN: !GetAtt SchedulerRole.Arn\n          TIMER_DLQ_ARN: !GetAtt TimerDeadLetterQueue.Arn\n      # Scheduler", "EscalateFunction: SCHEDULE_GROUP is not a Ref to EscalationSchedules"},
 		{"no_hook_output", "  HookUrl:\n", "  HookURL:\n", "no output HookUrl"},
 		{"config_missing", "Default: dev.yaml", "Default: nowhere.yaml", "infra/config/nowhere.yaml does not load"},
 		{"unknown_tag", "!Sub config/${ConfigFile}", "!Subst config/${ConfigFile}", "unknown tag !Subst"},

@@ -27,7 +27,7 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 # npm packages in infra/, pinned by infra/package-lock.json: fauxqs,
-# aws-local-stepfunctions, asl-validator, playwright-core and node 22.
+# playwright-core, adaptivecards and node 22.
 if command -v npm >/dev/null; then
   # The stamp is the lockfile node_modules was installed from.
   if ! cmp -s infra/package-lock.json infra/node_modules/.installed-lock 2>/dev/null; then

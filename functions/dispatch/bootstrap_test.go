@@ -13,22 +13,24 @@ import (
 )
 
 // Ensure the built bootstrap, run against the fake Runtime API with the
-// template's environment pointed at minidyn, fauxqs and the Step Functions
-// stand-in, dispatches the sample batch; report its cold start.
+// template's environment pointed at minidyn, fauxqs and moto_server, dispatches the sample batch; report its cold start.
 func TestBootstrap(t *testing.T) {
 	bin := lambdatest.Build(t, "dispatch")
 	w := newWorld(t)
 	ev := w.sample(t)
 	env := map[string]string{
-		"TABLE_NAME":                w.Env["TABLE_NAME"],
-		"QUEUE_URL_L1":              w.Queues[ticket.L1],
-		"QUEUE_URL_L2":              w.Queues[ticket.L2],
-		"QUEUE_URL_L3":              w.Queues[ticket.L3],
-		"STATE_MACHINE_ARN":         w.Machine,
-		"PARKING_QUEUE_URL":         w.Parking,
-		"AWS_ENDPOINT_URL_DYNAMODB": w.DynamoURL,
-		"AWS_ENDPOINT_URL_SQS":      w.Fauxqs,
-		"AWS_ENDPOINT_URL_SFN":      w.SFN.URL,
+		"TABLE_NAME":                 w.Env["TABLE_NAME"],
+		"QUEUE_URL_L1":               w.Queues[ticket.L1],
+		"QUEUE_URL_L2":               w.Queues[ticket.L2],
+		"QUEUE_URL_L3":               w.Queues[ticket.L3],
+		"PARKING_QUEUE_URL":          w.Parking,
+		"SCHEDULE_GROUP":             w.Env["SCHEDULE_GROUP"],
+		"SCHEDULER_ROLE_ARN":         w.Env["SCHEDULER_ROLE_ARN"],
+		"TIMER_DLQ_ARN":              w.Env["TIMER_DLQ_ARN"],
+		"ESCALATE_FUNCTION_ARN":      w.Env["ESCALATE_FUNCTION_ARN"],
+		"AWS_ENDPOINT_URL_DYNAMODB":  w.DynamoURL,
+		"AWS_ENDPOINT_URL_SQS":       w.Fauxqs,
+		"AWS_ENDPOINT_URL_SCHEDULER": w.Timers.Endpoint,
 	}
 	starts := lambdatest.ColdStarts(t, bin, env, 7)
 	info, _ := os.Stat(bin)
@@ -49,8 +51,8 @@ func TestBootstrap(t *testing.T) {
 	if got := w.queued(t, ticket.L2); len(got) != 2 {
 		t.Fatalf("L2 queue %v, want the two hand-offs of the batch\n%s", got, p.Output())
 	}
-	if got := w.running(); len(got) != 1 {
-		t.Fatalf("running executions %v, want TicketB's", got)
+	if got := w.running(t); len(got) != 1 {
+		t.Fatalf("pending schedules %v, want TicketB's", got)
 	}
 	res = rt.InvokeJSON(t, lambdatest.Event(t, replayFile))
 	var replayed replayResult

@@ -17,7 +17,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
-	"github.com/aws/aws-sdk-go-v2/service/sfn"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 
 	"github.com/tierline/tierline/functions/internal/lambdatest"
@@ -25,21 +24,20 @@ import (
 	"github.com/tierline/tierline/shared/desk"
 	"github.com/tierline/tierline/shared/queue/sqsqueue"
 	"github.com/tierline/tierline/shared/ticket"
-	"github.com/tierline/tierline/shared/timer/sfntimer"
+	"github.com/tierline/tierline/shared/timer/schedtimer"
 )
 
 var ctx = context.Background()
 
 // world is dispatch's stand-ins: the tickets table on minidyn, the three
-// tier queues on fauxqs and the Step Functions stand-in, named as the
-// template names them.
+// tier queues on fauxqs and the schedule group on moto_server, named as
+// the template names them.
 type world struct {
 	*lambdatest.World
 	Fauxqs  string
 	SQS     *sqs.Client
 	Queues  map[ticket.Tier]string // queue URLs on fauxqs
-	SFN     *awstest.StepFunctions
-	Machine string
+	Timers  *lambdatest.Timers
 	Parking string    // the parking queue's URL on fauxqs
 	Now     time.Time // dispatch's clock; the sample's records were written a minute or so before
 	d       *dispatcher
@@ -47,19 +45,17 @@ type world struct {
 
 func newWorld(t *testing.T) *world {
 	t.Helper()
-	w := &world{World: lambdatest.NewWorld(t, "DispatchFunction"), Fauxqs: awstest.Fauxqs(t), Queues: map[ticket.Tier]string{},
-		SFN: awstest.NewStepFunctions(t)}
+	w := &world{World: lambdatest.NewWorld(t, "DispatchFunction"), Fauxqs: awstest.Fauxqs(t), Queues: map[ticket.Tier]string{}}
+	w.Timers = w.NewTimers(t)
 	w.SQS = awstest.SQSClient(w.Fauxqs, func(o *sqs.Options) { o.APIOptions = append(o.APIOptions, w.APIOptions()...) })
 	for _, tier := range ticket.Tiers {
 		w.Queues[tier] = w.queue(t, w.Env["QUEUE_URL_"+tier.String()])
 	}
 	w.Parking = w.queue(t, w.Env["PARKING_QUEUE_URL"])
-	arn := w.Env["STATE_MACHINE_ARN"]
-	w.Machine = w.SFN.StateMachine(arn[strings.LastIndex(arn, ":")+1:])
 	log := slog.New(slog.NewJSONHandler(io.Discard, nil))
 	w.d = &dispatcher{log: log, purge: w.Tickets.Purge, parking: &parking{sqs: w.SQS, url: w.Parking}, desk: &desk.Service{Store: w.Tickets, Log: log,
 		Queue: sqsqueue.New(w.SQS, w.Queues),
-		Timer: sfntimer.New(w.SFN.Client(func(o *sfn.Options) { o.APIOptions = append(o.APIOptions, w.APIOptions()...) }), w.Machine)}}
+		Timer: w.Timers.Timer}}
 	w.Now = lambdatest.At.Add(2 * time.Minute)
 	w.d.now = func() time.Time { return w.Now }
 	return w
@@ -142,13 +138,13 @@ func (w *world) queued(t *testing.T, tier ticket.Tier) []string {
 	}
 }
 
-// running lists the executions that are running, as "name input".
-func (w *world) running() []string {
+// running lists the escalation schedules pending, as "name input".
+func (w *world) running(t *testing.T) []string {
+	t.Helper()
 	var out []string
-	for _, e := range w.SFN.Executions() {
-		if e.Status == "RUNNING" {
-			out = append(out, e.Name+" "+e.Input)
-		}
+	for _, in := range w.Timers.Pending(t, "") {
+		b, _ := json.Marshal(in)
+		out = append(out, schedtimer.Name(in.Wake())+" "+string(b))
 	}
 	return out
 }
@@ -171,14 +167,14 @@ func TestReplayEvents(t *testing.T) {
 			t.Errorf("%s queue holds %v, want %v", tier, got, want[tier])
 		}
 	}
-	startB := lambdatest.TicketB + `-1 {"ticket_id":"` + lambdatest.TicketB + `","clock":1,"at":"2026-11-23T09:00:01Z"}`
-	if got := w.running(); len(got) != 1 || got[0] != startB {
-		t.Fatalf("running executions %v, want only %s", got, startB)
+	startB := lambdatest.TicketB + `-1-202611230901 {"ticket_id":"` + lambdatest.TicketB + `","clock":1,"at":"2026-11-23T09:00:01Z"}`
+	if got := w.running(t); len(got) != 1 || got[0] != startB {
+		t.Fatalf("pending schedules %v, want only %s", got, startB)
 	}
-	reqs := w.SFN.Requests()
-	if len(reqs) != 2 || reqs[0].Operation != "StopExecution" || !strings.HasSuffix(str(reqs[0].Body["executionArn"]), ":"+lambdatest.TicketA+"-1") ||
-		reqs[1].Operation != "StartExecution" || str(reqs[1].Body["name"]) != lambdatest.TicketB+"-1" {
-		t.Fatalf("Step Functions requests %+v, want a stop of %s-1 and a start of %s-1", reqs, lambdatest.TicketA, lambdatest.TicketB)
+	// TicketA's timer was started and stopped within the batch: stopped
+	// (a list of its clock's schedules, none to delete), never created.
+	if c := w.Counter.Take(); c["Scheduler.ListSchedules"] != 1 || c["Scheduler.DeleteSchedule"] != 0 || c["Scheduler.CreateSchedule"] != 1 {
+		t.Fatalf("Scheduler requests %v, want TicketA's clock listed and TicketB's schedule created", c)
 	}
 	left, err := w.Dynamo.Query(ctx, &dynamodb.QueryInput{TableName: aws.String(w.Env["TABLE_NAME"]),
 		KeyConditionExpression:    aws.String("pk = :pk"),
@@ -190,22 +186,20 @@ func TestReplayEvents(t *testing.T) {
 	if got := w.call(t, ev); len(got) != 0 {
 		t.Fatalf("redelivered batch: failed records %v, want none", got)
 	}
-	if got := w.running(); len(got) != 1 || got[0] != startB {
-		t.Fatalf("after redelivery, running executions %v, want only %s", got, startB)
+	if got := w.running(t); len(got) != 1 || got[0] != startB {
+		t.Fatalf("after redelivery, pending schedules %v, want only %s", got, startB)
 	}
 }
-
-func str(v any) string { s, _ := v.(string); return s }
 
 // Ensure a record that fails for a reason that may pass is reported by
 // its sequence number, the first one only (Lambda retries from it), after
 // the records before it were dispatched, and is not parked.
 func TestFailuresAreReportedByRecord(t *testing.T) {
-	t.Run("step_functions_down", func(t *testing.T) {
+	t.Run("scheduler_down", func(t *testing.T) {
 		// Ensure a failing timer service fails the first record that needs it.
 		w := newWorld(t)
 		ev := w.sample(t)
-		w.SFN.Fail(http.StatusInternalServerError, "ServiceUnavailable")
+		w.Timers.Outage.Fail(http.StatusInternalServerError, "InternalServerException")
 		if got := w.call(t, ev); len(got) != 1 || got[0] != ev.Records[0].Change.SequenceNumber {
 			t.Fatalf("failed records %v, want the first, %s", got, ev.Records[0].Change.SequenceNumber)
 		}
@@ -216,8 +210,8 @@ func TestFailuresAreReportedByRecord(t *testing.T) {
 }
 
 // Ensure the dispatch function's policies allow every AWS call the sample
-// batch makes, plus a hand-off to L3 (TicketB escalated), a record parked
-// and replayed, and nothing else.
+// batch makes, plus a hand-off to L3 (TicketB escalated), TicketB's timer
+// deleted (resolved), a record parked and replayed, and nothing else.
 func TestPoliciesAllowCalls(t *testing.T) {
 	w := newWorld(t)
 	ev := w.sample(t)
@@ -230,12 +224,26 @@ func TestPoliciesAllowCalls(t *testing.T) {
 	}
 	ev.Records = append(ev.Records, streamRecord(t, "MODIFY", old, head(t, w.World, lambdatest.TicketB), lambdatest.TicketB,
 		"400000000000000009999", lambdatest.At.Add(2*time.Second)))
+	// Then TicketB resolved: its running timer is deleted.
+	old = head(t, w.World, lambdatest.TicketB)
+	if _, err := w.Tickets.Update(ctx, lambdatest.TicketB, func(tk *ticket.Ticket) error {
+		return tk.Resolve("alice", "restarted the exporter", lambdatest.At.Add(3*time.Second))
+	}); err != nil {
+		t.Fatal(err)
+	}
+	resolved := streamRecord(t, "MODIFY", old, head(t, w.World, lambdatest.TicketB), lambdatest.TicketB, "400000000000000019999", lambdatest.At.Add(3*time.Second))
 	w.Calls.Reset()
 	if got := w.call(t, ev); len(got) != 0 {
 		t.Fatalf("failed records %v", got)
 	}
 	if got := w.queued(t, ticket.L3); len(got) != 1 {
 		t.Fatalf("L3 queue %v, want TicketB's hand-off", got)
+	}
+	if got := w.call(t, events.DynamoDBEvent{Records: []events.DynamoDBEventRecord{resolved}}); len(got) != 0 {
+		t.Fatalf("failed records %v", got)
+	}
+	if got := w.running(t); len(got) != 0 {
+		t.Fatalf("schedules left after TicketB's resolution: %v", got)
 	}
 	poisoned := ev.Records[0]
 	poisoned.Change.NewImage = map[string]events.DynamoDBAttributeValue{"pk": poisoned.Change.Keys["pk"], "sk": poisoned.Change.Keys["sk"]}

@@ -1,6 +1,6 @@
 // Command dispatch is the Lambda function on the tickets table's stream:
 // each stored change becomes hand-offs on the tier queues (SQS) and
-// escalation timers started or stopped (Step Functions). Records it cannot
+// escalation timers started or stopped (EventBridge Scheduler). Records it cannot
 // process go to the parking queue, and invoked with {"replay": {}} it
 // feeds them back. See handler.go, park.go and replay.go.
 package main
@@ -10,7 +10,6 @@ import (
 
 	"github.com/aws/aws-lambda-go/lambda"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
-	"github.com/aws/aws-sdk-go-v2/service/sfn"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 
 	"github.com/tierline/tierline/functions/internal/boot"
@@ -18,20 +17,22 @@ import (
 	"github.com/tierline/tierline/shared/queue/sqsqueue"
 	"github.com/tierline/tierline/shared/store/dynamo"
 	"github.com/tierline/tierline/shared/ticket"
-	"github.com/tierline/tierline/shared/timer/sfntimer"
+	"github.com/tierline/tierline/shared/timer/schedtimer"
 )
 
 // config is the function's environment (template.yaml sets it).
 type config struct {
 	table   string
 	queues  map[ticket.Tier]string // queue URL of each tier
-	machine string                 // the escalation state machine's ARN
+	timers  schedtimer.Target      // where the escalation schedules go
 	parking string                 // the queue of records dispatch gave up on
 }
 
 func readConfig(env *boot.Env) (config, error) {
-	c := config{table: env.Need("TABLE_NAME"), machine: env.Need("STATE_MACHINE_ARN"), parking: env.Need("PARKING_QUEUE_URL"), queues: map[ticket.Tier]string{
-		ticket.L1: env.Need("QUEUE_URL_L1"), ticket.L2: env.Need("QUEUE_URL_L2"), ticket.L3: env.Need("QUEUE_URL_L3")}}
+	c := config{table: env.Need("TABLE_NAME"), parking: env.Need("PARKING_QUEUE_URL"), queues: map[ticket.Tier]string{
+		ticket.L1: env.Need("QUEUE_URL_L1"), ticket.L2: env.Need("QUEUE_URL_L2"), ticket.L3: env.Need("QUEUE_URL_L3")},
+		timers: boot.TimerTarget(env)}
+	c.timers.Function = env.Need("ESCALATE_FUNCTION_ARN")
 	return c, env.Err()
 }
 
@@ -48,7 +49,7 @@ func main() {
 		desk: &desk.Service{
 			Store: tickets,
 			Queue: sqsqueue.New(queues, cfg.queues),
-			Timer: sfntimer.New(sfn.NewFromConfig(aws), cfg.machine),
+			Timer: schedtimer.New(boot.Scheduler(aws), cfg.timers),
 			Log:   log,
 		},
 		purge:   tickets.Purge,

@@ -1,6 +1,6 @@
-// Command escalate is the Lambda function behind the escalation state
-// machine's task (infra/escalation.asl.json): one escalation step per
-// deadline. See handler.go.
+// Command escalate is the Lambda function the escalation schedules invoke
+// (EventBridge Scheduler, timer/schedtimer): one escalation step per
+// deadline, and the schedule of the next one. See handler.go.
 package main
 
 import (
@@ -13,16 +13,19 @@ import (
 	"github.com/tierline/tierline/shared/desk"
 	"github.com/tierline/tierline/shared/policy/awssecrets"
 	"github.com/tierline/tierline/shared/store/dynamo"
+	"github.com/tierline/tierline/shared/timer"
+	"github.com/tierline/tierline/shared/timer/schedtimer"
 )
 
 // config is the function's environment (template.yaml sets it).
 type config struct {
 	table  string
 	config string // the tierline config, in the bundle
+	timers schedtimer.Target
 }
 
 func readConfig(env *boot.Env) (config, error) {
-	c := config{table: env.Need("TABLE_NAME"), config: env.Need("TIERLINE_CONFIG")}
+	c := config{table: env.Need("TABLE_NAME"), config: env.Need("TIERLINE_CONFIG"), timers: boot.TimerTarget(env)}
 	return c, env.Err()
 }
 
@@ -35,10 +38,18 @@ func main() {
 	policy, err := boot.Config(context.Background(), cfg.config, awssecrets.NewFromConfig(aws))
 	boot.Must(log, err)
 
-	e := &escalator{desk: &desk.Service{
-		Store:  dynamo.New(dynamodb.NewFromConfig(aws), cfg.table),
-		Config: policy,
-		Log:    log,
-	}}
+	schedules := boot.Scheduler(aws)
+	e := &escalator{
+		desk: &desk.Service{
+			Store:  dynamo.New(dynamodb.NewFromConfig(aws), cfg.table),
+			Config: policy,
+			Log:    log,
+		},
+		schedules: func(function string) timer.Timer {
+			to := cfg.timers
+			to.Function = function
+			return schedtimer.New(schedules, to)
+		},
+	}
 	lambda.Start(e.handle)
 }

@@ -11,8 +11,8 @@ import (
 )
 
 // Ensure the built bootstrap, run against the fake Runtime API with the
-// template's environment pointed at minidyn, fauxqs and the Step Functions
-// stand-in, sweeps on the sample scheduled event: the fixture's tickets,
+// template's environment pointed at minidyn, fauxqs and moto_server,
+// sweeps on the sample scheduled event: the fixture's tickets,
 // written with deadlines of a second long ago, are all late; report its
 // cold start.
 func TestBootstrap(t *testing.T) {
@@ -20,16 +20,19 @@ func TestBootstrap(t *testing.T) {
 	w := newWorld(t)
 	lambdatest.Fixture{Store: w.Tickets, Config: lambdatest.Config(t)}.CreateA(t)
 	env := map[string]string{
-		"TABLE_NAME":                w.Env["TABLE_NAME"],
-		"TIERLINE_CONFIG":           lambdatest.ConfigPath(t),
-		"TIERLINE_STAGE":            "test",
-		"QUEUE_URL_L1":              w.Queues[ticket.L1],
-		"QUEUE_URL_L2":              w.Queues[ticket.L2],
-		"QUEUE_URL_L3":              w.Queues[ticket.L3],
-		"STATE_MACHINE_ARN":         w.Machine,
-		"AWS_ENDPOINT_URL_DYNAMODB": w.DynamoURL,
-		"AWS_ENDPOINT_URL_SQS":      w.Fauxqs,
-		"AWS_ENDPOINT_URL_SFN":      w.SFN.URL,
+		"TABLE_NAME":                 w.Env["TABLE_NAME"],
+		"TIERLINE_CONFIG":            lambdatest.ConfigPath(t),
+		"TIERLINE_STAGE":             "test",
+		"QUEUE_URL_L1":               w.Queues[ticket.L1],
+		"QUEUE_URL_L2":               w.Queues[ticket.L2],
+		"QUEUE_URL_L3":               w.Queues[ticket.L3],
+		"SCHEDULE_GROUP":             w.Env["SCHEDULE_GROUP"],
+		"SCHEDULER_ROLE_ARN":         w.Env["SCHEDULER_ROLE_ARN"],
+		"TIMER_DLQ_ARN":              w.Env["TIMER_DLQ_ARN"],
+		"ESCALATE_FUNCTION_ARN":      w.Env["ESCALATE_FUNCTION_ARN"],
+		"AWS_ENDPOINT_URL_DYNAMODB":  w.DynamoURL,
+		"AWS_ENDPOINT_URL_SQS":       w.Fauxqs,
+		"AWS_ENDPOINT_URL_SCHEDULER": w.Timers.Endpoint,
 	}
 	starts := lambdatest.ColdStarts(t, bin, env, 7)
 	info, _ := os.Stat(bin)

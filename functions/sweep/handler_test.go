@@ -15,7 +15,6 @@ import (
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-lambda-go/lambda"
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/sfn"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 
 	"github.com/tierline/tierline/functions/internal/lambdatest"
@@ -24,7 +23,7 @@ import (
 	"github.com/tierline/tierline/shared/policy"
 	"github.com/tierline/tierline/shared/queue/sqsqueue"
 	"github.com/tierline/tierline/shared/ticket"
-	"github.com/tierline/tierline/shared/timer/sfntimer"
+	"github.com/tierline/tierline/shared/timer/schedtimer"
 )
 
 var ctx = context.Background()
@@ -45,18 +44,17 @@ channels: {L1: [{kind: sns}], L2: [{kind: sns}], L3: [{kind: sns}]}
 `
 
 // world is the sweep function's stand-ins: the tickets table on minidyn,
-// the tier queues on fauxqs and the Step Functions stand-in, named as the
-// template names them, and the function's log.
+// the tier queues on fauxqs and the schedule group on moto_server, named
+// as the template names them, and the function's log.
 type world struct {
 	*lambdatest.World
-	Fauxqs  string
-	Queues  map[ticket.Tier]string
-	SFN     *awstest.StepFunctions
-	Machine string
-	Now     time.Time
-	Log     *syncBuffer
-	f       lambdatest.Fixture
-	s       *sweeper
+	Fauxqs string
+	Queues map[ticket.Tier]string
+	Timers *lambdatest.Timers
+	Now    time.Time
+	Log    *syncBuffer
+	f      lambdatest.Fixture
+	s      *sweeper
 }
 
 func newWorld(t *testing.T) *world {
@@ -66,7 +64,8 @@ func newWorld(t *testing.T) *world {
 		t.Fatal(err)
 	}
 	w := &world{World: lambdatest.NewWorld(t, "SweepFunction"), Fauxqs: awstest.Fauxqs(t), Queues: map[ticket.Tier]string{},
-		SFN: awstest.NewStepFunctions(t), Log: &syncBuffer{}}
+		Log: &syncBuffer{}}
+	w.Timers = w.NewTimers(t)
 	q := awstest.SQSClient(w.Fauxqs, func(o *sqs.Options) { o.APIOptions = append(o.APIOptions, w.APIOptions()...) })
 	for _, tier := range ticket.Tiers {
 		u := w.Env["QUEUE_URL_"+tier.String()]
@@ -76,14 +75,12 @@ func newWorld(t *testing.T) *world {
 		}
 		w.Queues[tier] = aws.ToString(out.QueueUrl)
 	}
-	arn := w.Env["STATE_MACHINE_ARN"]
-	w.Machine = w.SFN.StateMachine(arn[strings.LastIndex(arn, ":")+1:])
 	log := slog.New(slog.NewJSONHandler(w.Log, nil))
 	clock := func() time.Time { return w.Now }
 	w.f = lambdatest.Fixture{Store: w.Tickets, Config: cfg}
 	w.s = &sweeper{suspects: w.Tickets.Suspects, stage: "test", log: log, now: clock, desk: &desk.Service{
 		Store: w.Tickets, Config: cfg, Log: log, Now: clock, Queue: sqsqueue.New(q, w.Queues),
-		Timer: sfntimer.New(w.SFN.Client(func(o *sfn.Options) { o.APIOptions = append(o.APIOptions, w.APIOptions()...) }), w.Machine)}}
+		Timer: w.Timers.Timer}}
 	return w
 }
 
@@ -191,9 +188,9 @@ func TestSweep(t *testing.T) {
 	if a, _ := w.Tickets.Get(ctx, lambdatest.TicketA); a.Tier != ticket.L2 {
 		t.Fatalf("TicketA at %s, want escalated to L2 by the sweep", a.Tier)
 	}
-	wantStart := lambdatest.TicketA + `-1 {"ticket_id":"` + lambdatest.TicketA + `","clock":1,"at":"2026-11-23T09:55:00Z"}`
-	if ex := w.SFN.Executions(); len(ex) != 1 || ex[0].Name+" "+ex[0].Input != wantStart {
-		t.Fatalf("executions %+v, want TicketA's timer started again for L2's deadline: %s", ex, wantStart)
+	want := schedtimer.Input{TicketID: lambdatest.TicketA, Clock: 1, At: time.Date(2026, 11, 23, 9, 55, 0, 0, time.UTC)}
+	if got := w.Timers.Pending(t, ""); len(got) != 1 || got[0] != want {
+		t.Fatalf("schedules %+v, want TicketA's timer started again for L2's deadline: %+v", got, want)
 	}
 	if got := w.queued(t, ticket.L2); len(got) != 1 || got[0] != lambdatest.TicketB+".1" {
 		t.Fatalf("L2 queue %v, want TicketB's hand-off resent (TicketA's new one is dispatch's to send)", got)
@@ -232,14 +229,14 @@ func TestSweep(t *testing.T) {
 func TestSweepFailure(t *testing.T) {
 	w := newWorld(t)
 	w.story(t)
-	w.SFN.Fail(http.StatusInternalServerError, "ServiceUnavailable")
+	w.Timers.Outage.Fail(http.StatusInternalServerError, "InternalServerException")
 	if _, err := w.sweep(t); err == nil || !strings.Contains(err.Error(), "1 of 4 repairs failed") {
 		t.Fatalf("sweep error %v, want the failed repair reported", err)
 	}
 	if m := w.metricLine(t); m["RepairsFailed"] != 1.0 || m["HandOffsResent"] != 3.0 {
 		t.Fatalf("metrics %v, want the failed repair counted and the others made", m)
 	}
-	w.SFN.Fail(0, "")
+	w.Timers.Outage.Fail(0, "")
 	w.Now = w.Now.Add(30*time.Minute + ticket.SweepGrace) // L2's acknowledge deadline, late
 	res, err := w.sweep(t)
 	if err != nil || res.Stepped < 1 || res.Restarted < 1 {

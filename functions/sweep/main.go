@@ -9,7 +9,6 @@ import (
 
 	"github.com/aws/aws-lambda-go/lambda"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
-	"github.com/aws/aws-sdk-go-v2/service/sfn"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 
 	"github.com/tierline/tierline/functions/internal/boot"
@@ -18,22 +17,24 @@ import (
 	"github.com/tierline/tierline/shared/queue/sqsqueue"
 	"github.com/tierline/tierline/shared/store/dynamo"
 	"github.com/tierline/tierline/shared/ticket"
-	"github.com/tierline/tierline/shared/timer/sfntimer"
+	"github.com/tierline/tierline/shared/timer/schedtimer"
 )
 
 // config is the function's environment (template.yaml sets it).
 type config struct {
-	table   string
-	config  string                 // the tierline config, in the bundle
-	queues  map[ticket.Tier]string // queue URL of each tier
-	machine string                 // the escalation state machine's ARN
-	stage   string                 // the stack's Stage, the metrics' dimension
+	table  string
+	config string                 // the tierline config, in the bundle
+	queues map[ticket.Tier]string // queue URL of each tier
+	timers schedtimer.Target      // where the escalation schedules go
+	stage  string                 // the stack's Stage, the metrics' dimension
 }
 
 func readConfig(env *boot.Env) (config, error) {
-	c := config{table: env.Need("TABLE_NAME"), config: env.Need("TIERLINE_CONFIG"), machine: env.Need("STATE_MACHINE_ARN"),
+	c := config{table: env.Need("TABLE_NAME"), config: env.Need("TIERLINE_CONFIG"),
 		stage: env.Need("TIERLINE_STAGE"), queues: map[ticket.Tier]string{
-			ticket.L1: env.Need("QUEUE_URL_L1"), ticket.L2: env.Need("QUEUE_URL_L2"), ticket.L3: env.Need("QUEUE_URL_L3")}}
+			ticket.L1: env.Need("QUEUE_URL_L1"), ticket.L2: env.Need("QUEUE_URL_L2"), ticket.L3: env.Need("QUEUE_URL_L3")},
+		timers: boot.TimerTarget(env)}
+	c.timers.Function = env.Need("ESCALATE_FUNCTION_ARN")
 	return c, env.Err()
 }
 
@@ -52,7 +53,7 @@ func main() {
 			Store:  tickets,
 			Config: policy,
 			Queue:  sqsqueue.New(sqs.NewFromConfig(aws), cfg.queues),
-			Timer:  sfntimer.New(sfn.NewFromConfig(aws), cfg.machine),
+			Timer:  schedtimer.New(boot.Scheduler(aws), cfg.timers),
 			Log:    log,
 		},
 		suspects: tickets.Suspects,

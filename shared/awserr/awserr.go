@@ -1,5 +1,5 @@
 // Package awserr reads the errors the AWS SDK returns, for the AWS
-// adapters (store/dynamo, queue/sqsqueue, timer/sfntimer), which must each
+// adapters (store/dynamo, queue/sqsqueue, timer/schedtimer), which must each
 // tell an outage worth retrying from a request that will never succeed.
 package awserr
 

@@ -1,7 +1,8 @@
 // Package timer defines the escalation-timer port: one timer per ticket and
 // clock generation runs the escalation step at the ticket's next deadline.
-// Adapters: timer/localtimer (the local runtime) and timer/sfntimer (a Step
-// Functions execution per timer); timertest is their contract.
+// Adapters: timer/localtimer (the local runtime) and timer/schedtimer (an
+// EventBridge Scheduler one-time schedule per wake); timertest is their
+// contract.
 package timer
 
 import (

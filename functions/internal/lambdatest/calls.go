@@ -15,6 +15,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awsmiddleware "github.com/aws/aws-sdk-go-v2/aws/middleware"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/scheduler"
 	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
 	"github.com/aws/aws-sdk-go-v2/service/ssm"
 	"github.com/aws/smithy-go/middleware"
@@ -29,7 +30,8 @@ type Call struct {
 	Resource string // "arn:aws:dynamodb:us-east-1:123456789012:table/tierline-TicketsTable"
 	// Via is the service that makes the call on the function's behalf
 	// ("ssm.us-east-1.amazonaws.com" decrypting a SecureString with KMS),
-	// which a kms:ViaService condition matches; "" for the function's own.
+	// which a kms:ViaService condition matches, or the service a role is
+	// passed to (iam:PassedToService); "" for the function's own.
 	Via string
 }
 
@@ -43,7 +45,7 @@ func (c Call) String() string {
 // Calls records the permissions the requests of SDK clients need, from
 // each request's input: the operation is the action (a transaction is its
 // items' actions, as IAM authorizes it), the table, queue, topic, state
-// machine or execution it names is the resource. Add Middleware to the
+// or schedule it names is the resource. Add Middleware to the
 // clients of the adapters a handler uses, replay the handler's events, then
 // hand List to CheckPolicies. Safe for concurrent use.
 type Calls struct {
@@ -52,7 +54,7 @@ type Calls struct {
 }
 
 // iamPrefix maps SDK service IDs to IAM service prefixes.
-var iamPrefix = map[string]string{"DynamoDB": "dynamodb", "SQS": "sqs", "SNS": "sns", "SFN": "states", "SSM": "ssm", "Secrets Manager": "secretsmanager"}
+var iamPrefix = map[string]string{"DynamoDB": "dynamodb", "SQS": "sqs", "SNS": "sns", "Scheduler": "scheduler", "SSM": "ssm", "Secrets Manager": "secretsmanager"}
 
 // iamAction maps the operations whose IAM action has another name.
 var iamAction = map[string]string{"sqs:SendMessageBatch": "sqs:SendMessage", "sqs:DeleteMessageBatch": "sqs:DeleteMessage"}
@@ -106,6 +108,13 @@ func (c *Calls) record(service, op string, params any) {
 		calls = append(secretCalls(in.SecretIdList), Call{"secretsmanager:BatchGetSecretValue", "*", ""})
 	case *secretsmanager.GetSecretValueInput:
 		calls = secretCalls([]string{aws.ToString(in.SecretId)})
+	case *scheduler.CreateScheduleInput:
+		// Creating a schedule passes its target's role to Scheduler, which
+		// IAM authorizes as iam:PassRole by the caller.
+		calls = append(calls, Call{"scheduler:CreateSchedule", scheduleARN(in.GroupName, in.Name), ""})
+		if in.Target != nil {
+			calls = append(calls, Call{"iam:PassRole", aws.ToString(in.Target.RoleArn), "scheduler.amazonaws.com"})
+		}
 	default:
 		action := prefix + ":" + op
 		if a, ok := iamAction[action]; ok {
@@ -159,13 +168,21 @@ func resourceOf(prefix string, params any) string {
 		return "arn:" + templatetest.Partition + ":sqs:" + templatetest.Region + ":" + templatetest.Account + ":" + path.Base(u.Path)
 	case "sns":
 		return normaliseARN(field("TopicArn"))
-	case "states":
-		if a := field("StateMachineArn"); a != "" {
-			return normaliseARN(a)
+	case "scheduler":
+		if name := field("Name"); name != "" { // ListSchedules names none: it is authorized on "*"
+			return scheduleARN(aws.String(field("GroupName")), aws.String(name))
 		}
-		return normaliseARN(field("ExecutionArn"))
 	}
 	return "*"
+}
+
+// scheduleARN is the ARN of a schedule in a group ("default" if none).
+func scheduleARN(group, name *string) string {
+	g := aws.ToString(group)
+	if g == "" {
+		g = "default"
+	}
+	return "arn:" + templatetest.Partition + ":scheduler:" + templatetest.Region + ":" + templatetest.Account + ":schedule/" + g + "/" + aws.ToString(name)
 }
 
 func tableARN(table, index string) string {

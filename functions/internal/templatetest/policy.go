@@ -15,7 +15,9 @@ type Statement struct {
 	Resources []string
 	// Via holds the services of a StringEquals kms:ViaService condition:
 	// the statement allows only what AWS does on the function's behalf
-	// through one of them (kms:Decrypt by SSM, say). Empty: no condition.
+	// through one of them (kms:Decrypt by SSM, say), or the StringEquals
+	// iam:PassedToService of an iam:PassRole statement: the services the
+	// role may be passed to. Empty: no condition.
 	Via []string
 }
 
@@ -49,18 +51,16 @@ var policyTemplates = map[string]policyTemplate{
 	"SNSPublishMessagePolicy": {"TopicName", func(v string) []Statement {
 		return []Statement{{Actions: []string{"sns:Publish"}, Resources: []string{arn("sns", v)}}}
 	}},
-	"StepFunctionsExecutionPolicy": {"StateMachineName", func(v string) []Statement {
-		return []Statement{{Actions: []string{"states:StartExecution"}, Resources: []string{arn("states", "stateMachine:"+v)}}}
-	}},
 	"LambdaInvokePolicy": {"FunctionName", func(v string) []Statement {
 		return []Statement{{Actions: []string{"lambda:InvokeFunction"}, Resources: []string{arn("lambda", "function:"+v+"*")}}}
 	}},
 }
 
-// Statements expands the Policies of a function or state machine: SAM
-// policy templates by the table above, inline Statement lists as written,
-// and a Ref to an AWS::IAM::ManagedPolicy of the template as its
-// statements. AWS managed policies and Deny statements are not supported.
+// Statements expands the Policies of a function (SAM policy templates by
+// the table above, inline Statement lists as written, and a Ref to an
+// AWS::IAM::ManagedPolicy of the template as its statements) or of a role
+// (its inline Policies and every AWS::IAM::Policy of the template that
+// names it in Roles). AWS managed policies and Deny statements are not supported.
 func (t *Template) Statements(id string) ([]Statement, error) {
 	r, ok := t.Resources[id]
 	if !ok {
@@ -74,8 +74,8 @@ func (t *Template) Statements(id string) ([]Statement, error) {
 			return nil, err
 		}
 		policies = f.Policies
-	case "AWS::Serverless::StateMachine":
-		policies = list(r.Properties["Policies"])
+	case "AWS::IAM::Role":
+		return t.roleStatements(id)
 	default:
 		return nil, fmt.Errorf("%s is a %s, which has no Policies", id, r.Type)
 	}
@@ -126,6 +126,37 @@ func (t *Template) expand(p any) ([]Statement, error) {
 	return nil, nil
 }
 
+// roleStatements gathers what a role of the template allows: its inline
+// policies, and the AWS::IAM::Policy resources attached to it, which a
+// template uses to break a cycle between the role and what it acts on.
+func (t *Template) roleStatements(id string) ([]Statement, error) {
+	var docs []any
+	var sources []string
+	for i, p := range list(t.Resources[id].Properties["Policies"]) {
+		docs = append(docs, mapping(p)["PolicyDocument"])
+		sources = append(sources, fmt.Sprintf("%s Policies[%d]", id, i))
+	}
+	for _, pid := range t.OfType("AWS::IAM::Policy") {
+		p := t.Resources[pid].Properties
+		if slices.ContainsFunc(list(p["Roles"]), func(r any) bool { return mapping(r)["Ref"] == id }) {
+			docs = append(docs, p["PolicyDocument"])
+			sources = append(sources, pid)
+		}
+	}
+	var out []Statement
+	for i, doc := range docs {
+		stmts, err := t.inline(mapping(doc)["Statement"])
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", sources[i], err)
+		}
+		for _, s := range stmts {
+			s.Source = sources[i] + " " + s.Source
+			out = append(out, s)
+		}
+	}
+	return out, nil
+}
+
 // managedPolicy expands a Ref to a managed policy of the template.
 func (t *Template) managedPolicy(ref any) ([]Statement, error) {
 	id, _ := ref.(string)
@@ -144,17 +175,20 @@ func (t *Template) managedPolicy(ref any) ([]Statement, error) {
 }
 
 // viaServices reads a statement's Condition: only StringEquals on
-// kms:ViaService is modelled, and anything else is an error rather than a
-// condition silently ignored.
+// kms:ViaService (the service that calls on the function's behalf) or on
+// iam:PassedToService (the service a role is passed to) is modelled, and
+// anything else is an error rather than a condition silently ignored.
 func (t *Template) viaServices(cond any) ([]string, error) {
 	if cond == nil {
 		return nil, nil
 	}
 	eq := mapping(mapping(cond)["StringEquals"])
-	if len(mapping(cond)) != 1 || len(eq) != 1 || eq["kms:ViaService"] == nil {
-		return nil, fmt.Errorf("the condition %v is unknown to this checker: it models StringEquals on kms:ViaService only", cond)
+	for _, key := range []string{"kms:ViaService", "iam:PassedToService"} {
+		if len(mapping(cond)) == 1 && len(eq) == 1 && eq[key] != nil {
+			return t.ResolveList(eq[key])
+		}
 	}
-	return t.ResolveList(eq["kms:ViaService"])
+	return nil, fmt.Errorf("the condition %v is unknown to this checker: it models StringEquals on kms:ViaService or iam:PassedToService only", cond)
 }
 
 func (t *Template) inline(v any) ([]Statement, error) {

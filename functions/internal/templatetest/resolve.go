@@ -50,10 +50,13 @@ var kinds = map[string]kind{
 	"AWS::Serverless::Function": {ref: same, attrs: map[string]func(string) string{
 		"Arn": func(n string) string { return arn("lambda", "function:"+n) },
 	}},
-	"AWS::Serverless::StateMachine": {ref: stateMachineARN, attrs: map[string]func(string) string{
-		"Arn":  stateMachineARN,
-		"Name": same,
+	"AWS::Scheduler::ScheduleGroup": {ref: same, attrs: map[string]func(string) string{
+		"Arn": func(n string) string { return arn("scheduler", "schedule-group/"+n) },
 	}},
+	"AWS::IAM::Role": {ref: same, attrs: map[string]func(string) string{
+		"Arn": func(n string) string { return "arn:" + Partition + ":iam::" + Account + ":role/" + n },
+	}},
+	"AWS::IAM::Policy": {ref: same, attrs: map[string]func(string) string{}},
 	"AWS::Serverless::HttpApi": {ref: apiID, attrs: map[string]func(string) string{
 		"ApiEndpoint": func(n string) string { return "https://" + apiID(n) + ".execute-api." + Region + "." + URLSuffix },
 	}},
@@ -79,9 +82,8 @@ func same(n string) string { return n }
 func queueURL(n string) string {
 	return "https://sqs." + Region + "." + URLSuffix + "/" + Account + "/" + n
 }
-func topicARN(n string) string        { return arn("sns", n) }
-func stateMachineARN(n string) string { return arn("states", "stateMachine:"+n) }
-func apiID(n string) string           { return strings.ToLower(strings.ReplaceAll(n, "-", "")) }
+func topicARN(n string) string { return arn("sns", n) }
+func apiID(n string) string    { return strings.ToLower(strings.ReplaceAll(n, "-", "")) }
 
 var pseudo = map[string]string{
 	"AWS::Partition": Partition, "AWS::Region": Region, "AWS::AccountId": Account,

@@ -199,7 +199,7 @@ Resources:
 			t.Errorf("%s on %s via %q allowed = %v, want %v", a.action, a.resource, a.via, got, a.want)
 		}
 	}
-	if _, err := tpl.Statements("Odd"); err == nil || !strings.Contains(err.Error(), "models StringEquals on kms:ViaService only") {
+	if _, err := tpl.Statements("Odd"); err == nil || !strings.Contains(err.Error(), "models StringEquals on kms:ViaService or iam:PassedToService only") {
 		t.Errorf("Statements with another condition: %v, want it refused", err)
 	}
 }

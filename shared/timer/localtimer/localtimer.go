@@ -1,7 +1,8 @@
-// Package localtimer is the local twin of the Step Functions escalation
-// timers: one row per ticket and clock generation in the embedded database,
-// and a loop that runs the escalation step of every due row, the way a
-// state machine execution waits for its next deadline and runs its task.
+// Package localtimer is the local twin of the EventBridge Scheduler
+// escalation timers: one row per ticket and clock generation in the
+// embedded database, and a loop that runs the escalation step of every due
+// row, the way a one-time schedule invokes the escalate function at its
+// deadline.
 // Rows survive a restart, so a deadline that passed while the program was
 // down is acted on at the next start.
 package localtimer

@@ -108,3 +108,32 @@ func TestRefusesBadWakes(t *testing.T) {
 		t.Fatalf("schedules after refusals: %d, %v", len(got), err)
 	}
 }
+
+// Ensure the schedule after a fired one never takes its name: a next
+// deadline in a later minute is kept as asked, one that fires in the fired
+// schedule's minute or before it fires a minute after it.
+func TestAfter(t *testing.T) {
+	fired := ticket.Wake{TicketID: "0c7g2m4x9k3t1p", Clock: 2, At: time.Date(2026, 11, 23, 9, 14, 20, 0, time.UTC)} // fires 09:15
+	tests := []struct {
+		name string
+		next time.Time
+		want time.Time
+	}{
+		{"later_minute", time.Date(2026, 11, 23, 9, 45, 20, 0, time.UTC), time.Date(2026, 11, 23, 9, 45, 20, 0, time.UTC)},
+		{"next_whole_minute", time.Date(2026, 11, 23, 9, 16, 0, 0, time.UTC), time.Date(2026, 11, 23, 9, 16, 0, 0, time.UTC)},
+		{"same_fire_minute", time.Date(2026, 11, 23, 9, 14, 50, 0, time.UTC), time.Date(2026, 11, 23, 9, 16, 0, 0, time.UTC)},
+		{"the_fire_minute_itself", time.Date(2026, 11, 23, 9, 15, 0, 0, time.UTC), time.Date(2026, 11, 23, 9, 16, 0, 0, time.UTC)},
+		{"earlier", time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC), time.Date(2026, 11, 23, 9, 16, 0, 0, time.UTC)},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			n := schedtimer.After(fired, tc.next)
+			if n.TicketID != fired.TicketID || n.Clock != fired.Clock || !n.At.Equal(tc.want) {
+				t.Fatalf("After = %+v, want clock %d at %v", n, fired.Clock, tc.want)
+			}
+			if schedtimer.Name(n) == schedtimer.Name(fired) {
+				t.Fatalf("the next schedule is named %s, as the fired one is", schedtimer.Name(n))
+			}
+		})
+	}
+}

@@ -83,3 +83,19 @@ func check(w ticket.Wake) error {
 func describe(w ticket.Wake) string {
 	return fmt.Sprintf("tierline escalation step of ticket %s, clock %d, deadline %s", w.TicketID, w.Clock, w.At.UTC().Format(time.RFC3339))
 }
+
+// After is the wake of the schedule that follows w's once its step ran:
+// the same ticket and clock, at next, the clock's next deadline. A name
+// holds the fire minute, so a next deadline that fires in the minute w's
+// schedule fired in (a step that found the next deadline due within the
+// same minute) would be w's own name: it would conflict with the fired
+// schedule and go with it when Scheduler deletes it, and the clock would
+// stop. Such a wake, or one at an earlier time, fires a minute later
+// instead; its step then finds the deadline passed.
+func After(w ticket.Wake, next time.Time) ticket.Wake {
+	n := ticket.Wake{TicketID: w.TicketID, Clock: w.Clock, At: next}
+	if fired := FireAt(w); !FireAt(n).After(fired) {
+		n.At = fired.Add(time.Minute)
+	}
+	return n
+}

@@ -1,5 +1,5 @@
 // Package timertest is the contract every timer.Timer adapter passes: the
-// local timers and the Step Functions timers start, repeat and stop alike.
+// local timers and the Scheduler timers start, repeat and stop alike.
 // What a running timer does when it fires is each adapter's own test.
 package timertest
 

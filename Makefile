@@ -97,9 +97,9 @@ deploy:
 	sam build --config-env $(ENV)
 	sam deploy --config-env $(ENV)
 
-## bench-aws: the AWS stack's cost and speed report: requests and capacity units per operation (a sweep's too), escalation schedules, bootstrap sizes, cold starts
+## bench-aws: the AWS stack's cost and speed report: requests and capacity units per operation (a sweep's too), escalation schedules, the bill of a typical ticket and of an escalation step, bootstrap sizes, cold starts
 bench-aws:
 	@mkdir -p $(BUILD)
-	@CI=$${CI:-true} $(GO) test -count=1 -v -run 'TestReplayEvents|TestBootstrap$$|TestTimerClimbs|TestSizes|TestSweep$$' ./functions/... >$(BUILD)/bench-aws.log 2>&1; status=$$?; \
+	@CI=$${CI:-true} $(GO) test -count=1 -v -run 'TestReplayEvents|TestBootstrap$$|TestTimerClimbs|TestSizes|TestSweep$$|TestCosts' ./functions/... >$(BUILD)/bench-aws.log 2>&1; status=$$?; \
 	grep -h 'REPORT' $(BUILD)/bench-aws.log | sed 's/^ *[a-z_]*_test.go:[0-9]*: REPORT //'; \
 	if [ $$status != 0 ]; then grep -E -- '--- FAIL|^FAIL' $(BUILD)/bench-aws.log; echo "bench-aws: tests failed; see $(BUILD)/bench-aws.log"; fi; exit $$status

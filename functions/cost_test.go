@@ -47,9 +47,12 @@ const (
 	typicalTicketGoal  = 20.0
 	escalationStepGoal = 12.0
 	// The ceilings hold the bills to what they are today, so that a
-	// change that makes a ticket dearer fails here and is a decision.
-	typicalTicketCeiling  = 30.0
-	escalationStepCeiling = 14.0
+	// change that makes a ticket dearer fails here and is a decision. The
+	// last one: the hourly rollups of GET /v1/metrics, one transactional
+	// update in each change they count ($3.75 a typical ticket, $1.25 a
+	// step), so that a change is counted once.
+	typicalTicketCeiling  = 34.0
+	escalationStepCeiling = 16.0
 )
 
 // assumedMillis is what each function is assumed to run for, a call:

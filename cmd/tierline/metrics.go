@@ -2,6 +2,7 @@ package main
 
 import (
 	"github.com/tierline/tierline/shared/desk"
+	"github.com/tierline/tierline/shared/figures"
 	"github.com/tierline/tierline/shared/tally"
 	"github.com/tierline/tierline/shared/ticket"
 )
@@ -10,7 +11,7 @@ import (
 // whose outbox rows are deleted, so that a row retried after a failure is
 // counted once.
 func (m *Main) counted(changes []ticket.Change) {
-	var f tally.Flow
+	var f figures.Flow
 	f.Add(changes...)
 	m.metrics.Flow(f)
 }

@@ -213,7 +213,7 @@ func (m *Main) openData(ctx context.Context) error {
 	if m.timers, err = localtimer.New(ctx, m.db, localtimer.Options{Log: m.Log}); err != nil {
 		return err
 	}
-	m.metrics = telemetry.New(m.store.CountUnresolved)
+	m.metrics = telemetry.New(m.store.Unresolved)
 	m.desk = &desk.Service{Store: m.metrics.Timed(m.store), Config: m.Config, Queue: m.queue, Timer: m.timers, Log: m.Log}
 	return nil
 }

@@ -114,6 +114,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 func (s *Server) routes() {
 	s.handle("GET /healthz", s.healthz)
 	s.handle("POST /v1/hooks/{integration}", s.hook)
+	s.handle("GET /v1/metrics", s.authed(s.metrics))
 	s.handle("GET /v1/tickets", s.authed(s.listTickets))
 	s.handle("GET /v1/tickets/{id}", s.authed(s.getTicket))
 	s.handle("POST /v1/tickets/{id}/{action}", s.authed(s.act))

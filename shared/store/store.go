@@ -13,6 +13,7 @@ import (
 	"errors"
 	"time"
 
+	"github.com/tierline/tierline/shared/figures"
 	"github.com/tierline/tierline/shared/ticket"
 )
 
@@ -64,6 +65,19 @@ type Store interface {
 	// records r under key, idempotently, and returns the key's
 	// recurrences from r.At-window on, r included, oldest first.
 	Recur(ctx context.Context, key string, r Recurrence, window time.Duration) ([]Recurrence, error)
+
+	// Figures returns the hourly rollups of the hours from since up to
+	// until (since ≤ hour < until; both on the hour), a part per hour,
+	// integration and tier, ordered by them. Every write adds what its
+	// change counts (figures.Of) to its rollup in the same transaction,
+	// so a change is counted once however often it is retried, and a
+	// read costs the same for any number of tickets.
+	Figures(ctx context.Context, since, until time.Time) ([]figures.Part, error)
+
+	// Unresolved counts each tier's open and acknowledged tickets now, of
+	// integration alone unless it is "", with the oldest one's creation,
+	// from the tier-and-status index (bounded: see the adapters' MaxCount).
+	Unresolved(ctx context.Context, integration string) (map[ticket.Tier]figures.Unresolved, error)
 }
 
 // Counter is the storm path a store offers when counting a repeat without

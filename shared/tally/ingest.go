@@ -1,3 +1,8 @@
+// Package tally turns what the desk does into counts for the figures kept
+// in no store: what a request to an ingest route became (Ingested) and
+// what a delivery to a channel did (Delivery). It holds no instruments of
+// its own: the local runtime's Prometheus registry (package telemetry)
+// reads them. The tier moves are package figures'.
 package tally
 
 import (

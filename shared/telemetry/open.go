@@ -18,15 +18,15 @@ func openCollector(open Open) prometheus.Collector {
 	return prometheus.CollectorFunc(func(ch chan<- prometheus.Metric) {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
-		counts, err := open(ctx)
+		counts, err := open(ctx, "")
 		if err != nil {
 			ch <- prometheus.NewInvalidMetric(ticketsDesc, err)
 			return
 		}
 		for _, tier := range ticket.Tiers {
-			for _, st := range []ticket.Status{ticket.StatusOpen, ticket.StatusAcknowledged} {
-				ch <- prometheus.MustNewConstMetric(ticketsDesc, prometheus.GaugeValue, float64(counts[tier][st]), tier.String(), string(st))
-			}
+			u := counts[tier]
+			ch <- prometheus.MustNewConstMetric(ticketsDesc, prometheus.GaugeValue, float64(u.Open), tier.String(), string(ticket.StatusOpen))
+			ch <- prometheus.MustNewConstMetric(ticketsDesc, prometheus.GaugeValue, float64(u.Acknowledged), tier.String(), string(ticket.StatusAcknowledged))
 		}
 	})
 }

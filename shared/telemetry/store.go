@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/tierline/tierline/shared/figures"
 	"github.com/tierline/tierline/shared/store"
 	"github.com/tierline/tierline/shared/ticket"
 )
@@ -62,4 +63,14 @@ func (t timedCounter) Count(ctx context.Context, integration, key string, r stor
 func (t timed) Recur(ctx context.Context, key string, r store.Recurrence, window time.Duration) ([]store.Recurrence, error) {
 	defer t.m.observe("recur", time.Now())
 	return t.s.Recur(ctx, key, r, window)
+}
+
+func (t timed) Figures(ctx context.Context, since, until time.Time) ([]figures.Part, error) {
+	defer t.m.observe("figures", time.Now())
+	return t.s.Figures(ctx, since, until)
+}
+
+func (t timed) Unresolved(ctx context.Context, integration string) (map[ticket.Tier]figures.Unresolved, error) {
+	defer t.m.observe("unresolved", time.Now())
+	return t.s.Unresolved(ctx, integration)
 }

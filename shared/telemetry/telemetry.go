@@ -15,14 +15,15 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"github.com/tierline/tierline/shared/figures"
 	"github.com/tierline/tierline/shared/policy"
 	"github.com/tierline/tierline/shared/tally"
 	"github.com/tierline/tierline/shared/ticket"
 )
 
-// Open counts the unresolved tickets of each tier and status. It must be
-// bounded (a scrape must not read the whole store); see Metrics.Open.
-type Open func(ctx context.Context) (map[ticket.Tier]map[ticket.Status]int, error)
+// Open counts the unresolved tickets of each tier (of every integration:
+// ""). It must be bounded (a scrape must not read the whole store).
+type Open func(ctx context.Context, integration string) (map[ticket.Tier]figures.Unresolved, error)
 
 // Metrics holds the instruments. Counters start at zero for every tier
 // (and channel kind) at start-up and reset at a restart, which Prometheus's rate() absorbs.
@@ -78,7 +79,7 @@ func (m *Metrics) Handler() http.Handler {
 }
 
 // Flow counts the tier moves of changes that dispatch has carried out.
-func (m *Metrics) Flow(f tally.Flow) {
+func (m *Metrics) Flow(f figures.Flow) {
 	for _, tier := range ticket.Tiers {
 		c, t := f.Of(tier), tier.String()
 		for move, n := range map[string]int{"entered": c.Entered, "acknowledged": c.Acknowledged, "resolved": c.Resolved,

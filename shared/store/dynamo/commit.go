@@ -42,12 +42,13 @@ func (s *Store) save(ctx context.Context, old, t *ticket.Ticket, d *dedupRead, m
 		ExpressionAttributeNames:  map[string]string{"#v": aVersion},
 		ExpressionAttributeValues: map[string]types.AttributeValue{":v": number(old.Version)},
 	}
-	if key == nil && len(events) == 0 && mark == nil {
+	figs := s.figureWrite(old, t)
+	if key == nil && figs == nil && len(events) == 0 && mark == nil {
 		_, err = s.db.PutItem(ctx, &dynamodb.PutItemInput{TableName: head.TableName, Item: head.Item,
 			ConditionExpression: head.ConditionExpression, ExpressionAttributeNames: head.ExpressionAttributeNames,
 			ExpressionAttributeValues: head.ExpressionAttributeValues})
 	} else {
-		err = s.transact(ctx, types.TransactWriteItem{Put: head}, key, events, mark, t.ID)
+		err = s.transact(ctx, types.TransactWriteItem{Put: head}, key, figs, events, mark, t.ID)
 	}
 	if err != nil {
 		t.Version = old.Version
@@ -127,7 +128,7 @@ func (s *Store) create(ctx context.Context, t *ticket.Ticket, d dedupRead, mark 
 		next.open = t.ID
 	}
 	key := s.putKey(d, next, t)
-	if err := s.transact(ctx, types.TransactWriteItem{Put: head}, &key, events, mark, t.ID); err != nil {
+	if err := s.transact(ctx, types.TransactWriteItem{Put: head}, &key, s.figureWrite(nil, t), events, mark, t.ID); err != nil {
 		t.Version = 0
 		// A lost race: another ticket of the key came first (or, once in
 		// 2^28, this ID).
@@ -136,12 +137,15 @@ func (s *Store) create(ctx context.Context, t *ticket.Ticket, d dedupRead, mark 
 	return nil
 }
 
-// transact writes head, the dedup item's write key (if any), events and
-// the journal mark (if any, last) of ticket id in one TransactWriteItems.
-func (s *Store) transact(ctx context.Context, head types.TransactWriteItem, key *types.TransactWriteItem, events []item, mark *journalMark, id string) error {
+// transact writes head, the dedup item's write key (if any), the rollup
+// the change adds to (figs, if any), events and the journal mark (if
+// any, last) of ticket id in one TransactWriteItems.
+func (s *Store) transact(ctx context.Context, head types.TransactWriteItem, key, figs *types.TransactWriteItem, events []item, mark *journalMark, id string) error {
 	actions := []types.TransactWriteItem{head}
-	if key != nil {
-		actions = append(actions, *key)
+	for _, w := range []*types.TransactWriteItem{key, figs} {
+		if w != nil {
+			actions = append(actions, *w)
+		}
 	}
 	actions = append(actions, s.puts(events)...)
 	if mark != nil {

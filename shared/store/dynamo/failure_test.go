@@ -83,8 +83,8 @@ func TestDynamoFailureAnswers503AndWritesNothing(t *testing.T) {
 				t.Fatalf("retry after recovery: %d %s, want 2xx", retry.Status, retry.Body)
 			}
 			if id == "" {
-				if keys := Keys(a.Items(t)); len(keys) != 3 {
-					t.Fatalf("after the retry the table holds %v, want a head, its created event and the dedup item", keys)
+				if keys := Keys(a.Items(t)); len(keys) != 4 {
+					t.Fatalf("after the retry the table holds %v, want a head, its created event, the dedup item and the hour's rollup", keys)
 				}
 			}
 		})

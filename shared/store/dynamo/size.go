@@ -12,7 +12,7 @@ const (
 	maxTxBytes     = 4 * 1024 * 1024  // all items of one TransactWriteItems
 	maxTxActions   = 100              // actions of one TransactWriteItems
 	maxKeyBytes    = 2048             // a partition key
-	maxEventsAdded = maxTxActions - 3 // a write also holds the head, the dedup item and a journal mark
+	maxEventsAdded = maxTxActions - 4 // a write also holds the head, the dedup item, a rollup and a journal mark
 )
 
 // itemSize is an upper bound of the size DynamoDB counts for an item: the

@@ -48,7 +48,7 @@ func TestOversizedWritesAreRefused(t *testing.T) {
 				return nil
 			})
 			return err
-		}, "DynamoDB takes at most 97 in one transaction"},
+		}, "DynamoDB takes at most 96 in one transaction"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -56,6 +56,14 @@ CREATE TABLE IF NOT EXISTS recurrences (
 	PRIMARY KEY (key, ticket_id)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS recurrences_by_at ON recurrences (key, at);
+CREATE TABLE IF NOT EXISTS figures (
+	hour        INTEGER NOT NULL,
+	integration TEXT NOT NULL,
+	tier        INTEGER NOT NULL,
+	field       TEXT NOT NULL,
+	n           INTEGER NOT NULL,
+	PRIMARY KEY (hour, integration, tier, field)
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS outbox (
 	seq       INTEGER PRIMARY KEY AUTOINCREMENT,
 	ticket_id TEXT NOT NULL,
@@ -73,6 +81,7 @@ const (
 	updateTicket   = "UPDATE tickets SET tier = ?, status = ?, version = ?, doc = ? WHERE id = ? AND version = ?"
 	insertEvent    = "INSERT INTO timeline (ticket_id, seq, doc) VALUES (?, ?, ?)"
 	insertOutbox   = "INSERT INTO outbox (ticket_id, change) VALUES (?, ?)"
+	addFigure      = "INSERT INTO figures (hour, integration, tier, field, n) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET n = n + excluded.n"
 )
 
 // Store is a store.Store on an embedded database.
@@ -90,7 +99,7 @@ func New(ctx context.Context, db *localdb.DB) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("sqlite store: create tables: %w", err)
 	}
-	if err := db.Prepare(selectByID, selectOpen, selectOpenID, selectLatest, selectTimeline, insertTicket, updateTicket, insertEvent, insertOutbox); err != nil {
+	if err := db.Prepare(selectByID, selectOpen, selectOpenID, selectLatest, selectTimeline, insertTicket, updateTicket, insertEvent, insertOutbox, addFigure); err != nil {
 		return nil, fmt.Errorf("sqlite store: %w", err)
 	}
 	return &Store{db: db, changes: make(chan struct{}, 1)}, nil

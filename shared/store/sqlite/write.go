@@ -173,6 +173,9 @@ func save(tx *localdb.Tx, old, t *ticket.Ticket) (bool, error) {
 			return false, err
 		}
 	}
+	if err := addFigures(tx, old, t); err != nil {
+		return false, err
+	}
 	return addOutbox(tx, ticket.Change{Old: old, New: t})
 }
 

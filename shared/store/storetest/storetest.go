@@ -50,7 +50,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"concurrent_counts_of_one_key_lose_nothing", testConcurrentCounts},
 		{"the_largest_ticket_fits_and_one_over_is_refused", testSizeBounds},
 	}
-	for _, tc := range append(tests, problemCases...) {
+	for _, tc := range append(append(tests, problemCases...), figureCases...) {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, open(t)) })
 	}
 	if _, counts := open(t).(countingStore); !counts {

@@ -1,4 +1,4 @@
-package tally
+package figures
 
 import (
 	"testing"

@@ -1,11 +1,10 @@
-// Package tally turns what tierline already processes into counts for
-// its figures: the tier moves a stored change stands for (Flow), what a
-// request to an ingest route became (Ingest) and what a delivery to a
-// channel did (Delivery). It holds no instruments of its own: the local
-// runtime's Prometheus registry (package telemetry) and the Lambda
-// functions' embedded-metric log lines read the same counts, so both
-// report the same figures for the same history.
-package tally
+// Package figures holds what tierline counts of its tiers: the tier moves
+// a stored change stands for (Flow), and the hourly rollups of them, with
+// durations, that the stores keep in the same write as the change
+// (Part, Of) and GET /v1/metrics sums (Report). It reads only tickets, so
+// the stores, the desk, the local runtime's Prometheus registry and the
+// Lambda functions' embedded-metric lines all count the same way.
+package figures
 
 import "github.com/tierline/tierline/shared/ticket"
 

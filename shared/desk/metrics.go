@@ -32,7 +32,7 @@ func (s *Service) Metrics(ctx context.Context, since, until time.Time, f figures
 	case !since.Before(until):
 		return figures.Report{}, ticket.Errorf(ticket.Invalid, "since %s is not before until %s", since.Format(time.RFC3339), until.Format(time.RFC3339))
 	case until.Sub(since) > MaxMetricsWindow:
-		return figures.Report{}, ticket.Errorf(ticket.Invalid, "a window of %s is longer than the %d days a report may cover", until.Sub(since).Round(time.Hour), int(MaxMetricsWindow.Hours()/24))
+		return figures.Report{}, ticket.Errorf(ticket.Invalid, "a window of %.0f days is longer than the %.0f days a report may cover", until.Sub(since).Hours()/24, MaxMetricsWindow.Hours()/24)
 	}
 	from, to := figures.Window(since, until)
 	parts, err := s.Store.Figures(ctx, from, to)

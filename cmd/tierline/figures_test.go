@@ -1,0 +1,89 @@
+package main
+
+import (
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/tierline/tierline/shared/wire"
+)
+
+// metrics reads GET /v1/metrics?query with the api key.
+func (a api) metrics(query string) wire.Metrics {
+	a.tb.Helper()
+	status, b := a.call("GET", "/v1/metrics?"+query, "ops-key", "")
+	if status != http.StatusOK {
+		a.tb.Fatalf("GET /v1/metrics?%s: %d %s", query, status, b)
+	}
+	var m wire.Metrics
+	mustDecode(a.tb, b, &m)
+	return m
+}
+
+// Ensure GET /v1/metrics of the real program tells a known history, figure
+// by figure: a ticket misses L1's acknowledge deadline and escalates to L2
+// on its own, is acknowledged and resolved there, then reopened; a second
+// is escalated to L2 by hand; a third is acknowledged at L1 and left
+// open; a repeat counts nothing. Then the filters, and the refusals.
+func TestV1MetricsTellTheHistory(t *testing.T) {
+	rcv := newReceiver(t)
+	m := MustRunMain(t, testConfig(rcv.URL), t.TempDir())
+	a := api{t, m.URL}
+	id := a.hook(`{"title":"Disk full","severity":"warning","dedup_key":"disk"}`).Results[0].TicketID
+	a.hook(`{"title":"Disk full","severity":"warning","dedup_key":"disk"}`)
+	eventually(t, 10*time.Second, "the escalation to L2", func() bool { return a.ticket(id).Tier == "L2" })
+	other := a.hook(`{"title":"CPU","severity":"warning","dedup_key":"cpu"}`).Results[0].TicketID
+	a.act(other, "escalate", `{"note":"restarted it, still hot"}`)
+	third := a.hook(`{"title":"Printer","severity":"warning","dedup_key":"printer"}`).Results[0].TicketID
+	a.act(third, "acknowledge", `{"actor":"carol"}`)
+	a.act(id, "acknowledge", `{"actor":"alice"}`)
+	a.act(id, "resolve", `{"actor":"alice","resolution":"rotated the logs"}`)
+	a.act(id, "reopen", `{"note":"full again"}`)
+
+	got := a.metrics("")
+	if len(got.Tiers) != 3 || got.Tiers[0].Tier != "L1" || got.Tiers[2].Tier != "L3" {
+		t.Fatalf("tiers %+v, want L1, L2, L3", got.Tiers)
+	}
+	if w := got.Until.Sub(got.Since); w < 7*24*time.Hour || w > 7*24*time.Hour+time.Hour || got.Since.Minute() != 0 {
+		t.Errorf("window %s to %s, want the last 7 days in whole hours", got.Since, got.Until)
+	}
+	l1, l2, l3 := got.Tiers[0], got.Tiers[1], got.Tiers[2]
+	want := []struct {
+		name      string
+		got, want int
+	}{
+		{"L1 entered", l1.Entered, 3}, {"L1 escalated", l1.Escalated, 2}, {"L1 resolved", l1.Resolved, 0},
+		{"L1 acknowledge breaches", l1.AcknowledgeBreaches, 1}, {"L1 time to acknowledge", l1.TimeToAcknowledge.Count, 1},
+		{"L1 open now", l1.Open, 0}, {"L1 acknowledged now", l1.Acknowledged, 1},
+		{"L2 entered", l2.Entered, 2}, {"L2 resolved", l2.Resolved, 1}, {"L2 reopened", l2.Reopened, 1},
+		{"L2 escalated", l2.Escalated, 0}, {"L2 acknowledge breaches", l2.AcknowledgeBreaches, 0},
+		{"L2 time to acknowledge", l2.TimeToAcknowledge.Count, 1}, {"L2 time to resolve", l2.TimeToResolve.Count, 1},
+		{"L2 open now", l2.Open, 2}, {"L2 acknowledged now", l2.Acknowledged, 0},
+		{"L3 entered", l3.Entered, 0}, {"L3 open now", l3.Open, 0},
+	}
+	for _, w := range want {
+		if w.got != w.want {
+			t.Errorf("%s: %d, want %d", w.name, w.got, w.want)
+		}
+	}
+	if l2.OldestOpenSeconds < 0 || l2.OldestOpenSeconds > 60 || l2.TimeToResolve.P50Seconds > 60 {
+		t.Errorf("L2's oldest open %vs and median resolve %vs, want both under the minute this test takes", l2.OldestOpenSeconds, l2.TimeToResolve.P50Seconds)
+	}
+
+	if f := a.metrics("tier=L2"); len(f.Tiers) != 1 || f.Tiers[0].Entered != 2 {
+		t.Errorf("tier=L2: %+v, want L2 alone", f.Tiers)
+	}
+	past := time.Now().Add(-48 * time.Hour).UTC()
+	if f := a.metrics("since=" + past.Add(-time.Hour).Format(time.RFC3339) + "&until=" + past.Format(time.RFC3339)); f.Tiers[0].Entered != 0 || f.Tiers[1].Open != 2 {
+		t.Errorf("a window two days ago: %+v, want nothing entered and the unresolved as of now", f.Tiers)
+	}
+	for _, q := range []string{"since=yesterday", "tier=L9", "integration=nope",
+		"since=2026-12-01T00:00:00Z&until=2026-11-01T00:00:00Z", "since=2025-01-01T00:00:00Z&until=2026-01-01T00:00:00Z"} {
+		if status, b := a.call("GET", "/v1/metrics?"+q, "ops-key", ""); status != http.StatusUnprocessableEntity {
+			t.Errorf("GET /v1/metrics?%s: %d %s, want 422 (invalid)", q, status, b)
+		}
+	}
+	if status, _ := a.call("GET", "/v1/metrics", "", ""); status != http.StatusUnauthorized {
+		t.Errorf("without the api key: %d, want 401", status)
+	}
+}

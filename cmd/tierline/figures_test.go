@@ -1,7 +1,10 @@
 package main
 
 import (
+	"encoding/json"
 	"net/http"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -85,5 +88,58 @@ func TestV1MetricsTellTheHistory(t *testing.T) {
 	}
 	if status, _ := a.call("GET", "/v1/metrics", "", ""); status != http.StatusUnauthorized {
 		t.Errorf("without the api key: %d, want 401", status)
+	}
+}
+
+// Ensure tierline metrics prints each tier's row of a known history at a
+// glance, prints the API's JSON with --json, and refuses a bad window.
+func TestMetricsCommand(t *testing.T) {
+	m := MustRunMain(t, testConfig("http://127.0.0.1:1/unused"), t.TempDir())
+	a := api{t, m.URL}
+	id := a.hook(`{"title":"VPN down","dedup_key":"vpn"}`).Results[0].TicketID
+	a.act(id, "escalate", `{"note":"restarted the tunnel"}`)
+	a.act(id, "acknowledge", `{"actor":"bob"}`)
+	a.act(id, "resolve", `{"actor":"bob","resolution":"new router"}`)
+	a.hook(`{"title":"Printer jam","dedup_key":"printer"}`)
+
+	code, out, errOut := cli(t, m, "metrics", "--since", "24h")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	rows := map[string][]string{}
+	for _, line := range strings.Split(out, "\n") {
+		if f := strings.Fields(line); len(f) == 13 {
+			rows[f[0]] = f
+		}
+	}
+	// TIER ENTERED RESOLVED FCR ESCALATED REOPENED ACK RES TTA TTR OPEN ACKED OLDEST
+	want := map[string][]string{
+		"L1": {"L1", "2", "0", "0%", "1", "0", "0", "0", "-", "-", "1", "0"},
+		"L2": {"L2", "1", "1", "100%", "0", "0", "0", "0"},
+		"L3": {"L3", "0", "0", "-", "0", "0", "0", "0", "-", "-", "0", "0", "-"},
+	}
+	for tier, w := range want {
+		got := rows[tier]
+		if len(got) < len(w) || !slices.Equal(got[:len(w)], w) {
+			t.Errorf("row %s: %q, want it to begin %q\n%s", tier, got, w, out)
+		}
+	}
+
+	// The durations and ages: seconds, as fast as this test runs.
+	if l1, l2 := rows["L1"], rows["L2"]; len(l1) < 13 || len(l2) < 13 || !strings.HasSuffix(l1[12], "s") ||
+		!strings.Contains(l2[8], "s/") || !strings.Contains(l2[9], "s/") || l2[12] != "-" {
+		t.Errorf("L1's oldest open or L2's times to acknowledge and resolve are not in seconds: %q, %q", l1, l2)
+	}
+
+	code, out, _ = cli(t, m, "metrics", "--json", "--tier", "L2")
+	var got wire.Metrics
+	if err := json.Unmarshal([]byte(out), &got); code != 0 || err != nil || len(got.Tiers) != 1 || got.Tiers[0].Resolved != 1 {
+		t.Errorf("--json --tier L2: exit %d, %v, %s", code, err, out)
+	}
+	if code, _, errOut := cli(t, m, "metrics", "--since", "-1h"); code != 2 || !strings.Contains(errOut, "positive duration") {
+		t.Errorf("--since -1h: exit %d, %s; want 2 and how to say it", code, errOut)
+	}
+	if code, _, errOut := cli(t, m, "metrics", "--tier", "L9"); code != 1 || !strings.Contains(errOut, "unknown tier") {
+		t.Errorf("--tier L9: exit %d, %s; want 1, unknown tier", code, errOut)
 	}
 }

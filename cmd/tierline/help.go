@@ -25,6 +25,7 @@ var commands = []command{
 	{"assign", "ID WHO", "assign", true},
 	{"reopen", "ID [--note TEXT]", "reopen a resolved ticket", true},
 	{"watch", "[--tier L1|L2|L3] [--status S]", "follow tickets as they change", true},
+	{"metrics", "[--since 24h] [--tier T] [--integration NAME]", "each tier's figures: flow, breaches, speed, backlog", true},
 }
 
 // aliases are other names of commands.

@@ -63,6 +63,8 @@ func runCommand(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		err = showCommand(ctx, rest, stdout)
 	case "watch":
 		err = watchCommand(ctx, rest, stdout)
+	case "metrics":
+		err = metricsCommand(ctx, rest, stdout)
 	case "ack", "acknowledge", "resolve", "escalate", "note", "assign", "reopen":
 		err = actCommand(ctx, cmd, rest, stdout)
 	case "help", "-h", "-help", "--help":

@@ -64,8 +64,35 @@ func printMetrics(w io.Writer, m wire.Metrics) error {
 	if err := tw.Flush(); err != nil {
 		return err
 	}
-	_, err := fmt.Fprintln(w, "\nFCR: resolved / entered at the tier (at L1, the first-contact resolution rate).")
-	return err
+	if _, err := fmt.Fprintln(w, "\nFCR: resolved / entered at the tier (at L1, the first-contact resolution rate)."); err != nil {
+		return err
+	}
+	return printRecurring(w, m.Recurring)
+}
+
+// printRecurring lists the keys that recurred, most tickets first: the
+// candidates for a problem record and a fix at the root.
+func printRecurring(w io.Writer, rs []wire.Recurring) error {
+	if len(rs) == 0 {
+		_, err := fmt.Fprintln(w, "\nNothing recurred: no key produced two tickets in the window.")
+		return err
+	}
+	fmt.Fprintln(w, "\nRecurring (two or more tickets of one key):")
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "TICKETS\tOCCURRENCES\tLAST SEEN\tINTEGRATION\tKEY\tPROBLEM\tTITLE")
+	for _, r := range rs {
+		key := r.DedupKey
+		if r.DedupKey == "" {
+			key = r.Category + ": " + r.Subject
+		}
+		problem := r.ProblemID
+		if problem == "" {
+			problem = "-"
+		}
+		fmt.Fprintf(tw, "%d\t%d\t%s\t%s\t%s\t%s\t%s\n", r.Tickets, r.Occurrences, r.LastSeen.UTC().Format("01-02 15:04"),
+			oneLine(r.Integration), oneLine(key), problem, oneLine(r.Title))
+	}
+	return tw.Flush()
 }
 
 // share is n of total as a percentage, or "-" when total is 0.

@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"net/http"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -27,11 +28,22 @@ func (a api) metrics(query string) wire.Metrics {
 // by figure: a ticket misses L1's acknowledge deadline and escalates to L2
 // on its own, is acknowledged and resolved there, then reopened; a second
 // is escalated to L2 by hand; a third is acknowledged at L1 and left
-// open; a repeat counts nothing. Then the filters, and the refusals.
+// open; a repeat counts nothing; a flapping alert is resolved by its
+// source twice and fires a third time, which opens its problem at L2 and
+// lists it as recurring. Then the filters, and the refusals.
 func TestV1MetricsTellTheHistory(t *testing.T) {
 	rcv := newReceiver(t)
-	m := MustRunMain(t, testConfig(rcv.URL), t.TempDir())
+	m := MustRunMain(t, testConfig(rcv.URL)+"problems: {after: 3, within: 7d, tier: L2, priority: P3}\n", t.TempDir())
 	a := api{t, m.URL}
+	var flaps []string
+	for i := range 3 {
+		flaps = append(flaps, a.hook(`{"title":"Link flapping","severity":"warning","dedup_key":"flap"}`).Results[0].TicketID)
+		if i < 2 {
+			a.hook(`{"dedup_key":"flap","action":"resolve"}`)
+		}
+	}
+	a.hook(`{"title":"Link flapping","severity":"warning","dedup_key":"flap"}`) // a repeat of the third
+	a.act(flaps[2], "acknowledge", `{"actor":"dave"}`)
 	id := a.hook(`{"title":"Disk full","severity":"warning","dedup_key":"disk"}`).Results[0].TicketID
 	a.hook(`{"title":"Disk full","severity":"warning","dedup_key":"disk"}`)
 	eventually(t, 10*time.Second, "the escalation to L2", func() bool { return a.ticket(id).Tier == "L2" })
@@ -55,13 +67,14 @@ func TestV1MetricsTellTheHistory(t *testing.T) {
 		name      string
 		got, want int
 	}{
-		{"L1 entered", l1.Entered, 3}, {"L1 escalated", l1.Escalated, 2}, {"L1 resolved", l1.Resolved, 0},
-		{"L1 acknowledge breaches", l1.AcknowledgeBreaches, 1}, {"L1 time to acknowledge", l1.TimeToAcknowledge.Count, 1},
-		{"L1 open now", l1.Open, 0}, {"L1 acknowledged now", l1.Acknowledged, 1},
-		{"L2 entered", l2.Entered, 2}, {"L2 resolved", l2.Resolved, 1}, {"L2 reopened", l2.Reopened, 1},
+		{"L1 entered", l1.Entered, 6}, {"L1 escalated", l1.Escalated, 2}, {"L1 resolved", l1.Resolved, 2},
+		{"L1 acknowledge breaches", l1.AcknowledgeBreaches, 1}, {"L1 time to acknowledge", l1.TimeToAcknowledge.Count, 2},
+		{"L1 time to resolve", l1.TimeToResolve.Count, 2}, {"L1 reopened", l1.Reopened, 0},
+		{"L1 open now", l1.Open, 0}, {"L1 acknowledged now", l1.Acknowledged, 2},
+		{"L2 entered (with the problem)", l2.Entered, 3}, {"L2 resolved", l2.Resolved, 1}, {"L2 reopened", l2.Reopened, 1},
 		{"L2 escalated", l2.Escalated, 0}, {"L2 acknowledge breaches", l2.AcknowledgeBreaches, 0},
 		{"L2 time to acknowledge", l2.TimeToAcknowledge.Count, 1}, {"L2 time to resolve", l2.TimeToResolve.Count, 1},
-		{"L2 open now", l2.Open, 2}, {"L2 acknowledged now", l2.Acknowledged, 0},
+		{"L2 open now", l2.Open, 3}, {"L2 acknowledged now", l2.Acknowledged, 0},
 		{"L3 entered", l3.Entered, 0}, {"L3 open now", l3.Open, 0},
 	}
 	for _, w := range want {
@@ -73,11 +86,26 @@ func TestV1MetricsTellTheHistory(t *testing.T) {
 		t.Errorf("L2's oldest open %vs and median resolve %vs, want both under the minute this test takes", l2.OldestOpenSeconds, l2.TimeToResolve.P50Seconds)
 	}
 
-	if f := a.metrics("tier=L2"); len(f.Tiers) != 1 || f.Tiers[0].Entered != 2 {
+	problems := a.list("kind=problem").Tickets
+	if len(problems) != 1 || problems[0].Tier != "L2" || len(a.ticket(problems[0].ID).Incidents) != 3 {
+		t.Fatalf("problems %+v, want one at L2 listing the three flaps", problems)
+	}
+	wantRecurring := []wire.Recurring{{Integration: "prom", DedupKey: "flap", Title: "Link flapping", Tickets: 3, Occurrences: 4, ProblemID: problems[0].ID}}
+	for i := range got.Recurring {
+		if time.Since(got.Recurring[i].LastSeen) > time.Minute {
+			t.Errorf("recurring %d last seen %s, want within the minute this test takes", i, got.Recurring[i].LastSeen)
+		}
+		got.Recurring[i].LastSeen = time.Time{}
+	}
+	if !slices.Equal(got.Recurring, wantRecurring) {
+		t.Errorf("recurring %+v, want %+v", got.Recurring, wantRecurring)
+	}
+
+	if f := a.metrics("tier=L2"); len(f.Tiers) != 1 || f.Tiers[0].Entered != 3 {
 		t.Errorf("tier=L2: %+v, want L2 alone", f.Tiers)
 	}
 	past := time.Now().Add(-48 * time.Hour).UTC()
-	if f := a.metrics("since=" + past.Add(-time.Hour).Format(time.RFC3339) + "&until=" + past.Format(time.RFC3339)); f.Tiers[0].Entered != 0 || f.Tiers[1].Open != 2 {
+	if f := a.metrics("since=" + past.Add(-time.Hour).Format(time.RFC3339) + "&until=" + past.Format(time.RFC3339)); f.Tiers[0].Entered != 0 || f.Tiers[1].Open != 3 || len(f.Recurring) != 0 {
 		t.Errorf("a window two days ago: %+v, want nothing entered and the unresolved as of now", f.Tiers)
 	}
 	for _, q := range []string{"since=yesterday", "tier=L9", "integration=nope",
@@ -101,10 +129,18 @@ func TestMetricsCommand(t *testing.T) {
 	a.act(id, "acknowledge", `{"actor":"bob"}`)
 	a.act(id, "resolve", `{"actor":"bob","resolution":"new router"}`)
 	a.hook(`{"title":"Printer jam","dedup_key":"printer"}`)
+	code, out, _ := cli(t, m, "metrics")
+	if code != 0 || !strings.Contains(out, "Nothing recurred") {
+		t.Errorf("before anything recurred: exit %d\n%s", code, out)
+	}
+	a.hook(`{"dedup_key":"vpn","title":"VPN down"}`) // resolved above: a second ticket
 
 	code, out, errOut := cli(t, m, "metrics", "--since", "24h")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	if !regexp.MustCompile(`(?m)^2 +2 +\d\d-\d\d \d\d:\d\d +prom +vpn +- +VPN down$`).MatchString(out) {
+		t.Errorf("recurring: want vpn's two tickets, no problem\n%s", out)
 	}
 	rows := map[string][]string{}
 	for _, line := range strings.Split(out, "\n") {
@@ -114,7 +150,7 @@ func TestMetricsCommand(t *testing.T) {
 	}
 	// TIER ENTERED RESOLVED FCR ESCALATED REOPENED ACK RES TTA TTR OPEN ACKED OLDEST
 	want := map[string][]string{
-		"L1": {"L1", "2", "0", "0%", "1", "0", "0", "0", "-", "-", "1", "0"},
+		"L1": {"L1", "3", "0", "0%", "1", "0", "0", "0", "-", "-", "2", "0"},
 		"L2": {"L2", "1", "1", "100%", "0", "0", "0", "0"},
 		"L3": {"L3", "0", "0", "-", "0", "0", "0", "0", "-", "-", "0", "0", "-"},
 	}

@@ -18,8 +18,10 @@ const MaxMetricsWindow = 92 * 24 * time.Hour
 // Metrics reports each tier's figures over the whole hours from since to
 // until (zero: the last DefaultMetricsWindow up to now), narrowed by f:
 // what the stores' hourly rollups counted, and the unresolved tickets as
-// of now. It reads the rollups of the window and the tier-and-status
-// index, never the tickets, so it costs the same for any number of them.
+// of now; and the keys that recurred in the window (see recurring). It
+// reads the rollups of the window, the tier-and-status index and the marks
+// of recurring tickets, never all the tickets, so it costs the same for
+// any number of them.
 func (s *Service) Metrics(ctx context.Context, since, until time.Time, f figures.Filter) (figures.Report, error) {
 	now := s.now()
 	if until.IsZero() {
@@ -43,5 +45,13 @@ func (s *Service) Metrics(ctx context.Context, since, until time.Time, f figures
 	if err != nil {
 		return figures.Report{}, err
 	}
-	return figures.Sum(from, to, parts, unresolved, f), nil
+	marks, err := s.Store.Recurring(ctx, from, to)
+	if err != nil {
+		return figures.Report{}, err
+	}
+	report := figures.Sum(from, to, parts, unresolved, f)
+	if report.Recurring, err = s.recurring(ctx, marks, f.Integration); err != nil {
+		return figures.Report{}, err
+	}
+	return report, nil
 }

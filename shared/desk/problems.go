@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
+	"github.com/tierline/tierline/shared/policy"
 	"github.com/tierline/tierline/shared/store"
 	"github.com/tierline/tierline/shared/ticket"
 )
@@ -32,12 +34,12 @@ func (s *Service) recur(ctx context.Context, incident *ticket.Ticket) {
 func (s *Service) Recur(ctx context.Context, incident *ticket.Ticket) (*ticket.Ticket, error) {
 	rule := s.Config.Problems
 	key, ok := ticket.RecurrenceOf(incident)
-	if !rule.Enabled() || !ok {
+	if !ok {
 		return nil, nil
 	}
-	recs, err := s.Store.Recur(ctx, key.String(), store.Recurrence{TicketID: incident.ID, Title: incident.Title, At: incident.CreatedAt}, rule.Within)
-	if err != nil {
-		return nil, fmt.Errorf("record a recurrence of %s: %w", incident.ID, err)
+	recs, err := s.markRecurring(ctx, key, incident, rule)
+	if err != nil || !rule.Enabled() {
+		return nil, err
 	}
 	place := ticket.Placement{Tier: rule.Tier, Priority: rule.Priority, Policy: incident.Policy, Deadlines: s.Config.Deadlines(incident.Policy, rule.Tier)}
 	problem, err := s.Store.Upsert(ctx, key.Integration, ticket.ProblemDedupKey(key), func(latest *ticket.Ticket) (*ticket.Ticket, error) {
@@ -86,6 +88,65 @@ func (s *Service) Recur(ctx context.Context, incident *ticket.Ticket) (*ticket.T
 		errs = append(errs, err)
 	}
 	return problem, errors.Join(errs...)
+}
+
+// markRecurring marks incident and the key's earlier tickets recurring
+// for the metrics once the key has two tickets within the problems'
+// window (policy.DefaultProblemsWithin when problem records are off), and
+// returns the key's tickets in the window when it read the key index.
+//
+// The key index tells it, with a write and a read per new ticket; it is
+// kept when problem records are on, and for forms, whose dedup keys are
+// one per submission. With problem records off an alert needs no index:
+// its ticket names the key's previous one (ticket.Previous), whose ID
+// tells when it was created, so only a recurrence costs a write.
+func (s *Service) markRecurring(ctx context.Context, key ticket.RecurrenceKey, incident *ticket.Ticket, rule policy.Problems) ([]store.Recurrence, error) {
+	_, alert := key.Alert()
+	if !rule.Enabled() && alert {
+		return nil, s.markAfterPrevious(ctx, key, incident)
+	}
+	within := rule.Within
+	if !rule.Enabled() {
+		within = policy.DefaultProblemsWithin
+	}
+	recs, err := s.Store.Recur(ctx, key.String(), store.Recurrence{TicketID: incident.ID, Title: incident.Title, At: incident.CreatedAt}, within)
+	if err != nil || len(recs) < 2 {
+		return recs, wrap(err, "record a recurrence of "+incident.ID)
+	}
+	// Both with the second; each later one by itself (marks are idempotent).
+	mark := recs
+	if i := slices.IndexFunc(recs, func(r store.Recurrence) bool { return r.TicketID == incident.ID }); len(recs) > 2 && i >= 0 {
+		mark = recs[i : i+1]
+	}
+	return recs, wrap(s.mark(ctx, key, mark), "mark "+incident.ID+" recurring")
+}
+
+// markAfterPrevious marks an alert's ticket and the key's previous one
+// when the previous was created within policy.DefaultProblemsWithin.
+func (s *Service) markAfterPrevious(ctx context.Context, key ticket.RecurrenceKey, incident *ticket.Ticket) error {
+	if incident.Previous == "" || incident.CreatedAt.Sub(ticket.IDTime(incident.Previous)) > policy.DefaultProblemsWithin {
+		return nil
+	}
+	recs := []store.Recurrence{{TicketID: incident.Previous, Title: incident.Title}, {TicketID: incident.ID, Title: incident.Title}}
+	return wrap(s.mark(ctx, key, recs), "mark "+incident.ID+" recurring")
+}
+
+// mark stores recs as marks, each at the creation its ticket's ID tells,
+// so that a ticket marked along either path is the same mark.
+func (s *Service) mark(ctx context.Context, key ticket.RecurrenceKey, recs []store.Recurrence) error {
+	marks := make([]store.Recurrence, len(recs))
+	for i, r := range recs {
+		marks[i] = store.Recurrence{TicketID: r.TicketID, Title: r.Title, At: ticket.IDTime(r.TicketID).UTC()}
+	}
+	return s.Store.MarkRecurring(ctx, key, marks)
+}
+
+// wrap prefixes err with what failed, keeping its code; nil stays nil.
+func wrap(err error, what string) error {
+	if err == nil {
+		return nil
+	}
+	return fmt.Errorf("%s: %w", what, err)
 }
 
 // OpenProblem returns the open problem of key, or nil when none is open:

@@ -32,6 +32,18 @@ type Tier struct {
 type Report struct {
 	Since, Until time.Time
 	Tiers        []Tier
+	Recurring    []Recurring // most tickets first
+}
+
+// Recurring is a key that produced two or more tickets in a report's
+// window: an alert's dedup key, or a form's category and subject.
+type Recurring struct {
+	Key         ticket.RecurrenceKey
+	Title       string    // of its latest ticket
+	Tickets     int       // created in the window
+	Occurrences int       // of those tickets, repeats included
+	LastSeen    time.Time // the latest occurrence of any of them
+	ProblemID   string    // the key's latest problem record, if it has one
 }
 
 // Window is the window of whole hours a report of since to until counts:

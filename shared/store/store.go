@@ -66,6 +66,15 @@ type Store interface {
 	// recurrences from r.At-window on, r included, oldest first.
 	Recur(ctx context.Context, key string, r Recurrence, window time.Duration) ([]Recurrence, error)
 
+	// MarkRecurring marks recs as tickets of key, a key that has recurred
+	// (see Recurring), idempotently; a mark is kept for RecurringKept.
+	MarkRecurring(ctx context.Context, key ticket.RecurrenceKey, recs []Recurrence) error
+
+	// Recurring returns the marks of the tickets created from since up to
+	// until, oldest first: one read of the marks, whatever the number of
+	// tickets that did not recur.
+	Recurring(ctx context.Context, since, until time.Time) ([]Recurring, error)
+
 	// Figures returns the hourly rollups of the hours from since up to
 	// until (since ≤ hour < until; both on the hour), a part per hour,
 	// integration and tier, ordered by them. Every write adds what its

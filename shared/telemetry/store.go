@@ -65,6 +65,16 @@ func (t timed) Recur(ctx context.Context, key string, r store.Recurrence, window
 	return t.s.Recur(ctx, key, r, window)
 }
 
+func (t timed) MarkRecurring(ctx context.Context, key ticket.RecurrenceKey, recs []store.Recurrence) error {
+	defer t.m.observe("mark_recurring", time.Now())
+	return t.s.MarkRecurring(ctx, key, recs)
+}
+
+func (t timed) Recurring(ctx context.Context, since, until time.Time) ([]store.Recurring, error) {
+	defer t.m.observe("recurring", time.Now())
+	return t.s.Recurring(ctx, since, until)
+}
+
 func (t timed) Figures(ctx context.Context, since, until time.Time) ([]figures.Part, error) {
 	defer t.m.observe("figures", time.Now())
 	return t.s.Figures(ctx, since, until)

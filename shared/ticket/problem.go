@@ -97,6 +97,21 @@ func RecurrenceOf(t *Ticket) (RecurrenceKey, bool) {
 	return AlertKey(t.Integration, t.DedupKey), true
 }
 
+// Alert returns the dedup key of an alert's recurrence key.
+func (k RecurrenceKey) Alert() (dedupKey string, ok bool) {
+	return strings.CutPrefix(k.Key, "alert\n")
+}
+
+// Request returns the category and normalised subject of a form's
+// recurrence key.
+func (k RecurrenceKey) Request() (category, subject string, ok bool) {
+	rest, ok := strings.CutPrefix(k.Key, "form\n")
+	if !ok {
+		return "", "", false
+	}
+	return strings.Cut(rest, "\n")
+}
+
 // String spells k as one string that no other key spells: the
 // integration's length comes first.
 func (k RecurrenceKey) String() string {

@@ -12,6 +12,23 @@ type Metrics struct {
 	Since time.Time     `json:"since"`
 	Until time.Time     `json:"until"`
 	Tiers []TierMetrics `json:"tiers"`
+	// Recurring lists the keys with two or more tickets in the window,
+	// most tickets first (at most desk.MaxRecurring of them).
+	Recurring []Recurring `json:"recurring"`
+}
+
+// Recurring is one key that recurred: an integration's dedup key, or a
+// form's category and normalised subject.
+type Recurring struct {
+	Integration string    `json:"integration"`
+	DedupKey    string    `json:"dedup_key,omitempty"`
+	Category    string    `json:"category,omitempty"`
+	Subject     string    `json:"subject,omitempty"`
+	Title       string    `json:"title"`
+	Tickets     int       `json:"tickets"`
+	Occurrences int       `json:"occurrences"`
+	LastSeen    time.Time `json:"last_seen"`
+	ProblemID   string    `json:"problem_id,omitempty"`
 }
 
 // TierMetrics is one tier's figures: moves and breaches in the window,
@@ -42,7 +59,10 @@ type Durations struct {
 
 // FromReport is r as the API answers it at now.
 func FromReport(r figures.Report, now time.Time) Metrics {
-	out := Metrics{Since: r.Since, Until: r.Until, Tiers: make([]TierMetrics, len(r.Tiers))}
+	out := Metrics{Since: r.Since, Until: r.Until, Tiers: make([]TierMetrics, len(r.Tiers)), Recurring: make([]Recurring, len(r.Recurring))}
+	for i, k := range r.Recurring {
+		out.Recurring[i] = recurring(k)
+	}
 	for i, t := range r.Tiers {
 		m := TierMetrics{Tier: t.Tier.String(), Entered: t.Entered, Resolved: t.Resolved, Escalated: t.Escalated,
 			Reopened: t.Reopened, AcknowledgeBreaches: t.AcknowledgeBreaches, ResolveBreaches: t.ResolveBreaches,
@@ -58,4 +78,15 @@ func FromReport(r figures.Report, now time.Time) Metrics {
 
 func durations(h figures.Hist) Durations {
 	return Durations{Count: h.Count(), P50Seconds: h.Quantile(0.5).Seconds(), P90Seconds: h.Quantile(0.9).Seconds()}
+}
+
+func recurring(r figures.Recurring) Recurring {
+	out := Recurring{Integration: r.Key.Integration, Title: r.Title, Tickets: r.Tickets,
+		Occurrences: r.Occurrences, LastSeen: r.LastSeen.UTC(), ProblemID: r.ProblemID}
+	if key, ok := r.Key.Alert(); ok {
+		out.DedupKey = key
+	} else {
+		out.Category, out.Subject, _ = r.Key.Request()
+	}
+	return out
 }

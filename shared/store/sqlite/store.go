@@ -56,6 +56,14 @@ CREATE TABLE IF NOT EXISTS recurrences (
 	PRIMARY KEY (key, ticket_id)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS recurrences_by_at ON recurrences (key, at);
+CREATE TABLE IF NOT EXISTS recurring (
+	ticket_id   TEXT PRIMARY KEY,
+	integration TEXT NOT NULL,
+	key         TEXT NOT NULL,
+	title       TEXT NOT NULL,
+	at          INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS recurring_by_at ON recurring (at);
 CREATE TABLE IF NOT EXISTS figures (
 	hour        INTEGER NOT NULL,
 	integration TEXT NOT NULL,

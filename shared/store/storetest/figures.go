@@ -16,6 +16,7 @@ var figureCases = []struct {
 }{
 	{"figures_roll_up_each_change_once_by_hour_integration_and_tier", testFigures},
 	{"unresolved_counts_each_tier_and_its_oldest", testUnresolved},
+	{"recurring_marks_are_kept_once_and_read_by_window", testRecurring},
 }
 
 // history drives three tickets through a known morning and returns them:
@@ -139,6 +140,48 @@ func sameUnresolved(t *testing.T, what string, got, want map[ticket.Tier]figures
 		g, w := got[tier], want[tier]
 		if g.Open != w.Open || g.Acknowledged != w.Acknowledged || !g.Oldest.Equal(w.Oldest) {
 			t.Errorf("%s: %s unresolved %+v, want %+v", what, tier, g, w)
+		}
+	}
+}
+
+// testRecurring marks two keys' tickets, one of them twice over (a retry),
+// and reads windows of them: each mark once, oldest first, its key and
+// title as marked, only those created in the window.
+func testRecurring(t *testing.T, s store.Store) {
+	disk, vpn := ticket.AlertKey("monitor", "disk-db-1"), ticket.FormKey("helpdesk", "network", "VPN down!")
+	rec := func(id string, at time.Duration, title string) store.Recurrence {
+		return store.Recurrence{TicketID: id, Title: title, At: start.Add(at)}
+	}
+	d1, d2, d3 := rec("d1", 0, "disk full"), rec("d2", time.Hour, "disk full"), rec("d3", 3*time.Hour, "disk full again")
+	v1, v2 := rec("v1", 30*time.Minute, "VPN down"), rec("v2", 2*time.Hour, "vpn down!")
+	for _, m := range []struct {
+		key  ticket.RecurrenceKey
+		recs []store.Recurrence
+	}{{disk, []store.Recurrence{d1, d2}}, {vpn, []store.Recurrence{v1, v2}}, {disk, []store.Recurrence{d3}}, {disk, []store.Recurrence{d1, d2}}} {
+		if err := s.MarkRecurring(ctx, m.key, m.recs); err != nil {
+			t.Fatalf("mark %v: %v", m.recs, err)
+		}
+	}
+	mark := func(k ticket.RecurrenceKey, r store.Recurrence) store.Recurring {
+		return store.Recurring{Key: k, Recurrence: r}
+	}
+	for _, tc := range []struct {
+		from, to time.Duration
+		want     []store.Recurring
+	}{
+		{0, 4 * time.Hour, []store.Recurring{mark(disk, d1), mark(vpn, v1), mark(disk, d2), mark(vpn, v2), mark(disk, d3)}},
+		{time.Hour, 3 * time.Hour, []store.Recurring{mark(disk, d2), mark(vpn, v2)}},
+		{4 * time.Hour, 5 * time.Hour, nil},
+	} {
+		got, err := s.Recurring(ctx, start.Add(tc.from), start.Add(tc.to))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := range got {
+			got[i].At = got[i].At.UTC()
+		}
+		if !reflect.DeepEqual(got, tc.want) {
+			t.Errorf("recurring from +%s to +%s:\n got %+v\nwant %+v", tc.from, tc.to, got, tc.want)
 		}
 	}
 }

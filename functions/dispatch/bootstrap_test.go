@@ -24,6 +24,7 @@ func TestBootstrap(t *testing.T) {
 		"QUEUE_URL_L2":               w.Queues[ticket.L2],
 		"QUEUE_URL_L3":               w.Queues[ticket.L3],
 		"PARKING_QUEUE_URL":          w.Parking,
+		"TIERLINE_STAGE":             "test",
 		"SCHEDULE_GROUP":             w.Env["SCHEDULE_GROUP"],
 		"SCHEDULER_ROLE_ARN":         w.Env["SCHEDULER_ROLE_ARN"],
 		"TIMER_DLQ_ARN":              w.Env["TIMER_DLQ_ARN"],

@@ -25,6 +25,7 @@ type dispatcher struct {
 	desk    *desk.Service
 	purge   func(ctx context.Context, id string) error // dynamo.Store.Purge
 	parking *parking
+	stage   string // the stack's Stage, the metrics' dimension
 	log     *slog.Logger
 	now     func() time.Time // default time.Now
 }
@@ -66,16 +67,30 @@ func (d *dispatcher) invoke(ctx context.Context, in invocation) (any, error) {
 // invocation fails. A record that will not succeed is parked and counts as
 // done, so that it holds up no other. Redoing a record is harmless: queues
 // are read by a consumer that deduplicates, timers start and stop
-// idempotently, purging is idempotent.
+// idempotently, purging is idempotent. The records done are logged as
+// metrics (figures.go); the one reported and those after it are not, as
+// Lambda delivers them again.
 func (d *dispatcher) handle(ctx context.Context, ev events.DynamoDBEvent) (events.DynamoDBEventResponse, error) {
 	recs := make([]record, len(ev.Records))
 	for i, r := range ev.Records {
 		recs[i] = read(r)
 	}
-	if d.all(ctx, recs) == nil {
+	done := d.dispatch(ctx, recs)
+	d.figures(ctx, recs[:done])
+	if done == len(recs) {
 		return events.DynamoDBEventResponse{}, nil
 	}
-	for _, r := range recs {
+	return events.DynamoDBEventResponse{BatchItemFailures: []events.DynamoDBBatchItemFailure{{ItemIdentifier: recs[done].seq}}}, nil
+}
+
+// dispatch dispatches recs, the batch at once or else one by one, and
+// returns how many of them are done: all, or up to the first that failed
+// and was not parked.
+func (d *dispatcher) dispatch(ctx context.Context, recs []record) int {
+	if d.all(ctx, recs) == nil {
+		return len(recs)
+	}
+	for i, r := range recs {
 		err := d.one(ctx, r)
 		if err == nil {
 			continue
@@ -89,9 +104,9 @@ func (d *dispatcher) handle(ctx context.Context, ev events.DynamoDBEvent) (event
 			}
 		}
 		d.log.ErrorContext(ctx, "stream record failed; Lambda retries from it", "ticket", r.id, "sequence", r.seq, "err", err)
-		return events.DynamoDBEventResponse{BatchItemFailures: []events.DynamoDBBatchItemFailure{{ItemIdentifier: r.seq}}}, nil
+		return i
 	}
-	return events.DynamoDBEventResponse{}, nil
+	return len(recs)
 }
 
 // read converts a record's images into a change.

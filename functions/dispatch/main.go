@@ -1,8 +1,9 @@
 // Command dispatch is the Lambda function on the tickets table's stream:
 // each stored change becomes hand-offs on the tier queues (SQS) and
-// escalation timers started or stopped (EventBridge Scheduler). Records it cannot
-// process go to the parking queue, and invoked with {"replay": {}} it
-// feeds them back. See handler.go, park.go and replay.go.
+// escalation timers started or stopped (EventBridge Scheduler), and each
+// batch's tier figures are logged as CloudWatch metrics. Records it
+// cannot process go to the parking queue, and invoked with {"replay": {}}
+// it feeds them back. See handler.go, figures.go, park.go and replay.go.
 package main
 
 import (
@@ -26,11 +27,12 @@ type config struct {
 	queues  map[ticket.Tier]string // queue URL of each tier
 	timers  schedtimer.Target      // where the escalation schedules go
 	parking string                 // the queue of records dispatch gave up on
+	stage   string                 // the stack's Stage, the metrics' dimension
 }
 
 func readConfig(env *boot.Env) (config, error) {
-	c := config{table: env.Need("TABLE_NAME"), parking: env.Need("PARKING_QUEUE_URL"), queues: map[ticket.Tier]string{
-		ticket.L1: env.Need("QUEUE_URL_L1"), ticket.L2: env.Need("QUEUE_URL_L2"), ticket.L3: env.Need("QUEUE_URL_L3")},
+	c := config{table: env.Need("TABLE_NAME"), parking: env.Need("PARKING_QUEUE_URL"), stage: env.Need("TIERLINE_STAGE"),
+		queues: map[ticket.Tier]string{ticket.L1: env.Need("QUEUE_URL_L1"), ticket.L2: env.Need("QUEUE_URL_L2"), ticket.L3: env.Need("QUEUE_URL_L3")},
 		timers: boot.TimerTarget(env)}
 	c.timers.Function = env.Need("ESCALATE_FUNCTION_ARN")
 	return c, env.Err()
@@ -54,6 +56,7 @@ func main() {
 		},
 		purge:   tickets.Purge,
 		parking: &parking{sqs: queues, url: cfg.parking},
+		stage:   cfg.stage,
 		log:     log,
 	}
 	lambda.Start(d.invoke)

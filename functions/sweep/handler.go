@@ -10,19 +10,24 @@ import (
 	"github.com/aws/aws-lambda-go/events"
 
 	"github.com/tierline/tierline/shared/desk"
+	"github.com/tierline/tierline/shared/figures"
+	"github.com/tierline/tierline/shared/ticket"
 )
 
 // sweeper is the safety net behind the stream, the tier queues and the
 // timers: every few minutes it asks the sweep index for the tickets that
 // are late for an escalation step or a hand-off delivery and repairs each
-// (desk.Sweep). It reads nothing else, so a quiet table costs one Query
-// per index shard a run.
+// (desk.Sweep). It also counts each tier's unresolved tickets for the
+// dashboard's gauges, so a quiet table costs a run one Query per sweep
+// index shard and 12 on the tier-and-status index (each tier's open and
+// acknowledged incidents and problems).
 type sweeper struct {
-	desk     *desk.Service
-	suspects func(ctx context.Context, before time.Time, limit int) ([]string, error) // dynamo.Store.Suspects
-	stage    string                                                                   // the metrics' dimension
-	log      *slog.Logger
-	now      func() time.Time // default time.Now
+	desk       *desk.Service
+	suspects   func(ctx context.Context, before time.Time, limit int) ([]string, error)                  // dynamo.Store.Suspects
+	unresolved func(ctx context.Context, integration string) (map[ticket.Tier]figures.Unresolved, error) // dynamo.Store.Unresolved
+	stage      string                                                                                    // the metrics' dimension
+	log        *slog.Logger
+	now        func() time.Time // default time.Now
 }
 
 // sweepLimit is how many suspects one run takes on; more wait for the
@@ -78,6 +83,7 @@ func (s *sweeper) handle(ctx context.Context, _ events.EventBridgeEvent) (result
 	close(work)
 	wg.Wait()
 	s.metrics(ctx, now, res)
+	s.gauges(ctx, now)
 	if len(errs) > 0 {
 		return res, fmt.Errorf("sweep: %d of %d repairs failed; the first: %w", len(errs), len(ids), errs[0])
 	}
@@ -115,6 +121,34 @@ func (s *sweeper) metrics(ctx context.Context, now time.Time, r result) {
 	s.log.InfoContext(ctx, "sweep done", "_aws", emf, "Stage", s.stage,
 		"Suspects", r.Suspects, "Repairs", r.Stepped+r.Resent, "StepsRun", r.Stepped,
 		"TimersRestarted", r.Restarted, "HandOffsResent", r.Resent, "RepairsFailed", r.Failed)
+}
+
+// gauges logs each tier's unresolved tickets now (store.Unresolved: open,
+// acknowledged, and the age of the oldest of them), a line per tier in
+// the embedded metric format with dimensions [Stage, Tier]: an EMF
+// document takes a dimension's value from its root member of that name,
+// so one line names one tier. Every run logs all three tiers, zeros
+// included, so that a gauge drawn as its Maximum reads 0 rather than a
+// gap once a tier is clear. A failed count is logged and does not fail
+// the run, whose error means a repair failed.
+func (s *sweeper) gauges(ctx context.Context, now time.Time) {
+	counts, err := s.unresolved(ctx, "")
+	if err != nil {
+		s.log.ErrorContext(ctx, "sweep: count the unresolved tickets; no gauges this run", "err", err)
+		return
+	}
+	defs := []map[string]string{{"Name": "Open", "Unit": "Count"}, {"Name": "Acknowledged", "Unit": "Count"},
+		{"Name": "OldestOpenSeconds", "Unit": "Seconds"}}
+	emf := map[string]any{"Timestamp": now.UnixMilli(), "CloudWatchMetrics": []map[string]any{{
+		"Namespace": "tierline", "Dimensions": [][]string{{"Stage", "Tier"}}, "Metrics": defs}}}
+	for _, tier := range ticket.Tiers {
+		u, oldest := counts[tier], 0.0
+		if !u.Oldest.IsZero() {
+			oldest = max(0, now.Sub(u.Oldest).Seconds())
+		}
+		s.log.InfoContext(ctx, "sweep gauges", "_aws", emf, "Stage", s.stage, "Tier", tier.String(),
+			"Open", u.Open, "Acknowledged", u.Acknowledged, "OldestOpenSeconds", oldest)
+	}
 }
 
 func (s *sweeper) clock() time.Time {

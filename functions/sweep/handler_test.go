@@ -78,7 +78,7 @@ func newWorld(t *testing.T) *world {
 	log := slog.New(slog.NewJSONHandler(w.Log, nil))
 	clock := func() time.Time { return w.Now }
 	w.f = lambdatest.Fixture{Store: w.Tickets, Config: cfg}
-	w.s = &sweeper{suspects: w.Tickets.Suspects, stage: "test", log: log, now: clock, desk: &desk.Service{
+	w.s = &sweeper{suspects: w.Tickets.Suspects, unresolved: w.Tickets.Unresolved, stage: "test", log: log, now: clock, desk: &desk.Service{
 		Store: w.Tickets, Config: cfg, Log: log, Now: clock, Queue: sqsqueue.New(q, w.Queues),
 		Timer: w.Timers.Timer}}
 	return w

@@ -1,7 +1,8 @@
 // Command sweep is the scheduled Lambda function that repairs what the
 // stream, the tier queues or the escalation timers lost: every few minutes
 // it runs the late escalation steps and resends the hand-offs nobody
-// received. See handler.go.
+// received, and logs each tier's unresolved tickets as CloudWatch
+// metrics. See handler.go.
 package main
 
 import (
@@ -56,9 +57,10 @@ func main() {
 			Timer:  schedtimer.New(boot.Scheduler(aws), cfg.timers),
 			Log:    log,
 		},
-		suspects: tickets.Suspects,
-		stage:    cfg.stage,
-		log:      log,
+		suspects:   tickets.Suspects,
+		unresolved: tickets.Unresolved,
+		stage:      cfg.stage,
+		log:        log,
 	}
 	lambda.Start(s.handle)
 }

@@ -19,6 +19,7 @@ import (
 	"github.com/tierline/tierline/internal/awstest"
 	"github.com/tierline/tierline/internal/testenv"
 	"github.com/tierline/tierline/shared/desk"
+	"github.com/tierline/tierline/shared/figures"
 	"github.com/tierline/tierline/shared/notify"
 	"github.com/tierline/tierline/shared/policy"
 	"github.com/tierline/tierline/shared/queue/sqsqueue"
@@ -225,7 +226,24 @@ func (s *stack) dispatch(t *testing.T, old, cur *ticket.Ticket) {
 	if c.Effects().Empty() {
 		return
 	}
-	s.run(t, "dispatch", func() error { return s.desk.Dispatch(context.Background(), c) })
+	s.run(t, "dispatch", func() error {
+		s.logged.Add(int64(emfLineBytes * emfLines(old, cur)))
+		return s.desk.Dispatch(context.Background(), c)
+	})
+}
+
+// emfLineBytes is what a tier's line of CloudWatch figures of one change
+// costs at most (functions/dispatch's TestFiguresLineBytes holds the line
+// to it); dispatch logs one per tier the change counts at.
+const emfLineBytes = 500
+
+// emfLines is how many figures lines dispatch logs for a change.
+func emfLines(old, cur *ticket.Ticket) int {
+	tiers := map[ticket.Tier]bool{}
+	for _, p := range figures.Of(old, cur) {
+		tiers[p.Tier] = true
+	}
+	return len(tiers)
 }
 
 // notify runs the notify function on the next notice of tier's queue,

@@ -111,15 +111,23 @@ func (t tierFigures) empty() bool {
 	return c == figures.Counts{} && len(t.acknowledge) == 0 && len(t.resolve) == 0
 }
 
-// emf is a tier's figures as the attributes of an EMF line.
+// emf is a tier's figures as the attributes of an EMF line. It declares
+// only the counts that moved and the durations it has: a line costs its
+// bytes, and a count that is zero needs no data point (the dashboard
+// sums what is there).
 func (t tierFigures) emf(now time.Time, stage string, tier ticket.Tier) []any {
-	defs := []map[string]string{}
-	for _, n := range []string{"Entered", "Resolved", "Escalated", "Reopened", "AcknowledgeBreaches", "ResolveBreaches"} {
-		defs = append(defs, map[string]string{"Name": n, "Unit": "Count"})
+	var defs []map[string]string
+	attrs := []any{"Stage", stage, "Tier", tier.String()}
+	for _, c := range []struct {
+		name string
+		n    int
+	}{{"Entered", t.Entered}, {"Resolved", t.Resolved}, {"Escalated", t.Escalated}, {"Reopened", t.Reopened},
+		{"AcknowledgeBreaches", t.AcknowledgeBreaches}, {"ResolveBreaches", t.ResolveBreaches}} {
+		if c.n != 0 {
+			defs = append(defs, map[string]string{"Name": c.name, "Unit": "Count"})
+			attrs = append(attrs, c.name, c.n)
+		}
 	}
-	attrs := []any{"Stage", stage, "Tier", tier.String(), "Entered", t.Entered, "Resolved", t.Resolved,
-		"Escalated", t.Escalated, "Reopened", t.Reopened,
-		"AcknowledgeBreaches", t.AcknowledgeBreaches, "ResolveBreaches", t.ResolveBreaches}
 	for _, s := range []struct {
 		name   string
 		values []float64

@@ -7,6 +7,7 @@ import (
 	"math"
 	"net/http"
 	"reflect"
+	"slices"
 	"testing"
 	"time"
 
@@ -57,14 +58,19 @@ func figureLines(t *testing.T, log *bytes.Buffer, at time.Time) map[string]map[s
 			m["Stage"] != "test" {
 			t.Fatalf("line %s: want namespace tierline, dimensions [[Stage Tier]], Stage test, timestamp %d", line, at.UnixMilli())
 		}
-		for i, def := range d.Metrics {
+		for _, def := range d.Metrics {
 			v, ok := m[def.Name]
 			_, isList := v.([]any)
-			switch {
-			case i < len(emfCounts) && (def.Name != emfCounts[i] || def.Unit != "Count" || !ok || isList):
-				t.Fatalf("line %s: metric %d is %+v = %v, want %s, a Count", line, i, def, v, emfCounts[i])
-			case i >= len(emfCounts) && (def.Unit != "Seconds" || !isList):
+			switch count := slices.Contains(emfCounts, def.Name); {
+			case count && (def.Unit != "Count" || !ok || isList || v == 0.0):
+				t.Fatalf("line %s: metric %+v = %v, want a Count that moved", line, def, v)
+			case !count && (def.Unit != "Seconds" || !isList):
 				t.Fatalf("line %s: metric %+v = %v, want a duration in Seconds, an array", line, def, v)
+			}
+		}
+		for _, name := range emfCounts {
+			if _, declared := m[name]; declared != slices.ContainsFunc(d.Metrics, func(m struct{ Name, Unit string }) bool { return m.Name == name }) {
+				t.Fatalf("line %s: %s is at the root but not declared, or declared and missing", line, name)
 			}
 		}
 		delete(m, "time") // slog's, not the metrics'
@@ -85,7 +91,8 @@ func sameFigures(t *testing.T, tier string, got map[string]any, want map[string]
 		t.Fatalf("no figures line for %s", tier)
 	}
 	for _, name := range emfCounts {
-		if got[name] != want[name] {
+		n, _ := got[name].(float64) // absent: zero
+		if n != want[name] {
 			t.Errorf("%s %s = %v, want %v", tier, name, got[name], want[name])
 		}
 	}
@@ -233,4 +240,26 @@ func keys(m map[string]map[string]any) []string {
 		out = append(out, k)
 	}
 	return out
+}
+
+// emfLineBytes bounds a tier's figures line of one change, as Lambda's
+// JSON log format carries it (its own fields included): the cost bill of
+// functions/cost_test.go counts one such line per counted change.
+const emfLineBytes = 500
+
+// Ensure a tier's line of one change fits emfLineBytes, so that the bill
+// that prices the lines stays true.
+func TestFiguresLineBytes(t *testing.T) {
+	created := lambdatest.At
+	tk := &ticket.Ticket{ID: "d2172v35edevj1", Tier: ticket.L1, Status: ticket.StatusResolved, CreatedAt: created,
+		ResolvedAt: created.Add(45 * time.Minute), UpdatedAt: created}
+	var b batchFigures
+	b.add(ticket.Change{Old: &ticket.Ticket{ID: tk.ID, Tier: ticket.L1, Status: ticket.StatusAcknowledged, CreatedAt: created}, New: tk})
+	var buf bytes.Buffer
+	slog.New(slog.NewJSONHandler(&buf, nil)).Info("stream figures",
+		append(b[ticket.L1].emf(lambdatest.At, "prod", ticket.L1), "requestId", "3f1c2a9e-6b2d-4c1e-9a7f-2d4e8b1c0f5a")...)
+	if n := buf.Len(); n > emfLineBytes {
+		t.Fatalf("a line of one change is %d bytes, over the %d the cost bill counts:\n%s", n, emfLineBytes, buf.Bytes())
+	}
+	t.Logf("%d bytes: %s", buf.Len(), buf.Bytes())
 }

@@ -127,6 +127,7 @@ func (s *Server) routes() {
 	s.handle("GET /v2/alerts/{identifier}/{action}", s.opsgenieRead) // requests/{requestId}
 	s.formRoutes()
 	s.actionRoutes()
+	s.consoleRoutes()
 	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, errorf(http.StatusNotFound, "not_found", "no route %s %s", r.Method, r.URL.Path))
 	})

@@ -151,14 +151,15 @@ func (p Part) Fields() map[string]int {
 func FromFields(k Key, fields map[string]int) (Part, error) {
 	p := Part{Key: k}
 	for name, n := range fields {
-		if err := p.add(name, n); err != nil {
+		if err := p.AddField(name, n); err != nil {
 			return Part{}, err
 		}
 	}
 	return p, nil
 }
 
-func (p *Part) add(name string, n int) error {
+// AddField adds n to the count or histogram bin of p that a field names.
+func (p *Part) AddField(name string, n int) error {
 	switch name {
 	case fieldEntered:
 		p.Entered += n

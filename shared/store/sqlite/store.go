@@ -64,13 +64,12 @@ CREATE TABLE IF NOT EXISTS recurring (
 	at          INTEGER NOT NULL
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS recurring_by_at ON recurring (at);
-CREATE TABLE IF NOT EXISTS figures (
+CREATE TABLE IF NOT EXISTS rollups (
 	hour        INTEGER NOT NULL,
 	integration TEXT NOT NULL,
 	tier        INTEGER NOT NULL,
-	field       TEXT NOT NULL,
-	n           INTEGER NOT NULL,
-	PRIMARY KEY (hour, integration, tier, field)
+	fields      TEXT NOT NULL,
+	PRIMARY KEY (hour, integration, tier)
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS outbox (
 	seq       INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -89,7 +88,8 @@ const (
 	updateTicket   = "UPDATE tickets SET tier = ?, status = ?, version = ?, doc = ? WHERE id = ? AND version = ?"
 	insertEvent    = "INSERT INTO timeline (ticket_id, seq, doc) VALUES (?, ?, ?)"
 	insertOutbox   = "INSERT INTO outbox (ticket_id, change) VALUES (?, ?)"
-	addFigure      = "INSERT INTO figures (hour, integration, tier, field, n) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET n = n + excluded.n"
+	selectRollup   = "SELECT fields FROM rollups WHERE hour = ? AND integration = ? AND tier = ?"
+	putRollup      = "INSERT INTO rollups (hour, integration, tier, fields) VALUES (?, ?, ?, ?) ON CONFLICT DO UPDATE SET fields = excluded.fields"
 )
 
 // Store is a store.Store on an embedded database.
@@ -101,13 +101,15 @@ type Store struct {
 // New creates the store's tables in db if needed.
 func New(ctx context.Context, db *localdb.DB) (*Store, error) {
 	err := db.Write(ctx, func(tx *localdb.Tx) error {
-		_, err := tx.Exec(schema)
-		return err
+		if _, err := tx.Exec(schema); err != nil {
+			return err
+		}
+		return migrateFigures(tx)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("sqlite store: create tables: %w", err)
 	}
-	if err := db.Prepare(selectByID, selectOpen, selectOpenID, selectLatest, selectTimeline, insertTicket, updateTicket, insertEvent, insertOutbox, addFigure); err != nil {
+	if err := db.Prepare(selectByID, selectOpen, selectOpenID, selectLatest, selectTimeline, insertTicket, updateTicket, insertEvent, insertOutbox, selectRollup, putRollup); err != nil {
 		return nil, fmt.Errorf("sqlite store: %w", err)
 	}
 	return &Store{db: db, changes: make(chan struct{}, 1)}, nil

@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"maps"
-	"slices"
 	"time"
 
 	"github.com/tierline/tierline/shared/figures"
@@ -71,9 +69,9 @@ func acknowledgeSamples(c ticket.Change, p figures.Part) []float64 {
 		return []float64{c.New.AcknowledgedAt.Sub(c.New.CreatedAt).Seconds()}
 	}
 	var out []float64
-	for _, bin := range slices.Sorted(maps.Keys(p.Acknowledge)) {
-		middle := figures.Hist{bin: 1}.Quantile(1).Seconds()
-		for range p.Acknowledge[bin] {
+	for bin, n := range p.Acknowledge {
+		middle := figures.Middle(bin).Seconds()
+		for range n {
 			out = append(out, middle)
 		}
 	}

@@ -1,9 +1,7 @@
 package figures
 
 import (
-	"maps"
 	"math"
-	"slices"
 	"time"
 )
 
@@ -14,10 +12,44 @@ import (
 const Ratio = 1.1
 
 // Hist is a histogram of durations: bin 0 holds those under a second, bin
-// b ≥ 1 those from Ratio^(b-1) seconds up to Ratio^b. Bins are sparse and
-// a month fits in 160 of them, so a rollup stays small however many
-// durations it holds, and two rollups add bin by bin.
-type Hist map[int]int
+// b ≥ 1 those from Ratio^(b-1) seconds up to Ratio^b; h[b] is how many
+// fell in bin b. A month fits in 160 bins, so a rollup stays small however
+// many durations it holds, and two rollups add bin by bin: a slice, not a
+// map, because a report adds thousands of them. The last bin of a Hist
+// is never empty.
+type Hist []int
+
+// maxBin bounds the bins a stored rollup may name (bin 400 begins at
+// some 1.2 million years), so that a damaged field cannot make a report
+// allocate without end.
+const maxBin = 400
+
+// One is the histogram of one duration.
+func One(d time.Duration) Hist {
+	h := make(Hist, Bin(d)+1)
+	h[len(h)-1] = 1
+	return h
+}
+
+// AddBin adds n durations to bin b.
+func (h *Hist) AddBin(b, n int) {
+	h.grow(b + 1)
+	(*h)[b] += n
+}
+
+// grow makes h n bins long if it is shorter, room for more included: a
+// report adds bins in no order.
+func (h *Hist) grow(n int) {
+	switch {
+	case n <= len(*h):
+	case n <= cap(*h):
+		*h = (*h)[:n] // the bins past len were never used: zero
+	default:
+		g := make(Hist, n, max(n, 2*cap(*h), 32))
+		copy(g, *h)
+		*h = g
+	}
+}
 
 // Bin returns the bin of d.
 func Bin(d time.Duration) int {
@@ -28,8 +60,8 @@ func Bin(d time.Duration) int {
 	return 1 + int(math.Floor(math.Log(s)/math.Log(Ratio)))
 }
 
-// middle is what a percentile in bin b reads.
-func middle(b int) time.Duration {
+// Middle is what a percentile in bin b reads: the geometric middle of the bin.
+func Middle(b int) time.Duration {
 	if b <= 0 {
 		return 0
 	}
@@ -38,12 +70,13 @@ func middle(b int) time.Duration {
 }
 
 // Add counts d.
-func (h Hist) Add(d time.Duration) { h[Bin(d)]++ }
+func (h *Hist) Add(d time.Duration) { h.AddBin(Bin(d), 1) }
 
 // Merge adds o's counts to h.
-func (h Hist) Merge(o Hist) {
+func (h *Hist) Merge(o Hist) {
+	h.grow(len(o))
 	for b, n := range o {
-		h[b] += n
+		(*h)[b] += n
 	}
 }
 
@@ -66,9 +99,9 @@ func (h Hist) Quantile(q float64) time.Duration {
 	}
 	rank := max(1, int(math.Ceil(q*float64(n))))
 	seen := 0
-	for _, b := range slices.Sorted(maps.Keys(h)) {
-		if seen += h[b]; seen >= rank {
-			return middle(b)
+	for b, c := range h {
+		if seen += c; seen >= rank {
+			return Middle(b)
 		}
 	}
 	return 0 // not reached

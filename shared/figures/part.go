@@ -58,11 +58,11 @@ func Of(old, cur *ticket.Ticket) []Part {
 func (p *Part) durations(old, cur *ticket.Ticket) {
 	if p.Acknowledged > 0 {
 		if at, first := entered(old); first {
-			p.Acknowledge = Hist{Bin(cur.AcknowledgedAt.Sub(at)): 1}
+			p.Acknowledge = One(cur.AcknowledgedAt.Sub(at))
 		}
 	}
 	if p.Resolved > 0 {
-		p.Resolve = Hist{Bin(cur.ResolvedAt.Sub(cur.CreatedAt)): 1}
+		p.Resolve = One(cur.ResolvedAt.Sub(cur.CreatedAt))
 	}
 }
 
@@ -106,9 +106,6 @@ func merged(h, o Hist) Hist {
 	if len(o) == 0 {
 		return h
 	}
-	if h == nil {
-		h = Hist{}
-	}
 	h.Merge(o)
 	return h
 }
@@ -139,10 +136,14 @@ func (p Part) Fields() map[string]int {
 		}
 	}
 	for b, n := range p.Acknowledge {
-		out[prefixAcknowledge+strconv.Itoa(b)] = n
+		if n != 0 {
+			out[prefixAcknowledge+strconv.Itoa(b)] = n
+		}
 	}
 	for b, n := range p.Resolve {
-		out[prefixResolve+strconv.Itoa(b)] = n
+		if n != 0 {
+			out[prefixResolve+strconv.Itoa(b)] = n
+		}
 	}
 	return out
 }
@@ -194,9 +195,9 @@ func (p *Part) addBin(name string, n int) error {
 	if err != nil || b < 0 {
 		return fmt.Errorf("figures: rollup field %q: not a bin", name)
 	}
-	if *h == nil {
-		*h = Hist{}
+	if b > maxBin {
+		return fmt.Errorf("figures: rollup field %q: bin past %d", name, maxBin)
 	}
-	(*h)[b] += n
+	h.AddBin(b, n)
 	return nil
 }

@@ -53,14 +53,12 @@ func (s *Store) Unresolved(ctx context.Context, integration string) (map[ticket.
 // and returns the creation of the oldest.
 func countStatus(tx *localdb.Tx, tier ticket.Tier, st ticket.Status, integration string) (int, time.Time, error) {
 	var n int
-	err := tx.QueryRow("SELECT count(*) FROM (SELECT 1 FROM tickets WHERE tier = ? AND status = ? AND (? = '' OR integration = ?) LIMIT ?)",
-		int(tier), string(st), integration, integration, MaxCount).Scan(&n)
+	err := tx.QueryRow(countUnresolved, int(tier), string(st), integration, integration, MaxCount).Scan(&n)
 	if err != nil || n == 0 {
 		return n, time.Time{}, err
 	}
 	var id string
-	err = tx.QueryRow("SELECT id FROM tickets WHERE tier = ? AND status = ? AND (? = '' OR integration = ?) ORDER BY id LIMIT 1",
-		int(tier), string(st), integration, integration).Scan(&id)
+	err = tx.QueryRow(selectOldest, int(tier), string(st), integration, integration).Scan(&id)
 	if err == sql.ErrNoRows {
 		return n, time.Time{}, nil
 	}

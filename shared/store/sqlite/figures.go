@@ -101,8 +101,7 @@ func (s *Store) Figures(ctx context.Context, since, until time.Time) ([]figures.
 	var bad error
 	err := s.db.Read(ctx, func(tx *localdb.Tx) error {
 		parts = nil
-		rows, err := tx.Query("SELECT hour, integration, tier, fields FROM rollups WHERE hour >= ? AND hour < ? ORDER BY hour, integration, tier",
-			since.Unix(), until.Unix())
+		rows, err := tx.Query(selectRollups, since.Unix(), until.Unix())
 		if err != nil {
 			return err
 		}

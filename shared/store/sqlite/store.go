@@ -90,6 +90,10 @@ const (
 	insertOutbox   = "INSERT INTO outbox (ticket_id, change) VALUES (?, ?)"
 	selectRollup   = "SELECT fields FROM rollups WHERE hour = ? AND integration = ? AND tier = ?"
 	putRollup      = "INSERT INTO rollups (hour, integration, tier, fields) VALUES (?, ?, ?, ?) ON CONFLICT DO UPDATE SET fields = excluded.fields"
+	// the reads of a metrics report
+	selectRollups   = "SELECT hour, integration, tier, fields FROM rollups WHERE hour >= ? AND hour < ? ORDER BY hour, integration, tier"
+	countUnresolved = "SELECT count(*) FROM (SELECT 1 FROM tickets WHERE tier = ? AND status = ? AND (? = '' OR integration = ?) LIMIT ?)"
+	selectOldest    = "SELECT id FROM tickets WHERE tier = ? AND status = ? AND (? = '' OR integration = ?) ORDER BY id LIMIT 1"
 )
 
 // Store is a store.Store on an embedded database.
@@ -109,7 +113,8 @@ func New(ctx context.Context, db *localdb.DB) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("sqlite store: create tables: %w", err)
 	}
-	if err := db.Prepare(selectByID, selectOpen, selectOpenID, selectLatest, selectTimeline, insertTicket, updateTicket, insertEvent, insertOutbox, selectRollup, putRollup); err != nil {
+	if err := db.Prepare(selectByID, selectOpen, selectOpenID, selectLatest, selectTimeline, insertTicket, updateTicket, insertEvent, insertOutbox, selectRollup, putRollup,
+		selectRollups, countUnresolved, selectOldest); err != nil {
 		return nil, fmt.Errorf("sqlite store: %w", err)
 	}
 	return &Store{db: db, changes: make(chan struct{}, 1)}, nil

@@ -62,7 +62,7 @@ func history(t *testing.T, s store.Store) (a, b, c *ticket.Ticket) {
 func testFigures(t *testing.T, s store.Store) {
 	history(t, s)
 	h9, h10, h11 := start, start.Add(time.Hour), start.Add(2*time.Hour)
-	bin := func(d time.Duration) figures.Hist { return figures.Hist{figures.Bin(d): 1} }
+	bin := figures.One
 	want := []figures.Part{
 		{Key: figures.Key{Hour: h9, Integration: "prom", Tier: ticket.L1},
 			Counts:      figures.Counts{Entered: 2, Acknowledged: 1, Resolved: 1, Escalated: 1, AcknowledgeBreaches: 1},

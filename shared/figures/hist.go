@@ -19,10 +19,10 @@ const Ratio = 1.1
 // is never empty.
 type Hist []int
 
-// maxBin bounds the bins a stored rollup may name (bin 400 begins at
-// some 1.2 million years), so that a damaged field cannot make a report
+// MaxBins bounds the bins a stored rollup may hold (bin 400 begins at
+// some 1.2 million years), so that a damaged rollup cannot make a report
 // allocate without end.
-const maxBin = 400
+const MaxBins = 400
 
 // One is the histogram of one duration.
 func One(d time.Duration) Hist {

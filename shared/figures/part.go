@@ -195,8 +195,8 @@ func (p *Part) addBin(name string, n int) error {
 	if err != nil || b < 0 {
 		return fmt.Errorf("figures: rollup field %q: not a bin", name)
 	}
-	if b > maxBin {
-		return fmt.Errorf("figures: rollup field %q: bin past %d", name, maxBin)
+	if b >= MaxBins {
+		return fmt.Errorf("figures: rollup field %q: bin past %d", name, MaxBins)
 	}
 	h.AddBin(b, n)
 	return nil

@@ -3,9 +3,11 @@ package sqlite_test
 import (
 	"context"
 	"path/filepath"
+	"reflect"
 	"testing"
 	"time"
 
+	"github.com/tierline/tierline/shared/figures"
 	"github.com/tierline/tierline/shared/localdb"
 	"github.com/tierline/tierline/shared/store/sqlite"
 	"github.com/tierline/tierline/shared/ticket"
@@ -46,5 +48,23 @@ func TestOldFiguresAreMigrated(t *testing.T) {
 	}
 	if _, err := sqlite.New(ctx, db); err != nil { // opened again: nothing left to move
 		t.Fatal(err)
+	}
+}
+
+// Ensure a rollup's blob holds what it was given, and that a damaged one
+// is refused rather than read as other figures.
+func TestRollupEncoding(t *testing.T) {
+	k := figures.Key{Hour: time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC), Integration: "prom", Tier: ticket.L2}
+	p := figures.Part{Key: k, Counts: figures.Counts{Entered: 7, Resolved: 3, ResolveBreaches: 1},
+		Acknowledge: figures.One(90 * time.Second), Resolve: figures.Hist{0, 2, 0, 0, 5}}
+	got, err := sqlite.DecodeRollup(k, sqlite.EncodeRollup(p))
+	if err != nil || !reflect.DeepEqual(got, p) {
+		t.Fatalf("round trip: %+v, %v; want %+v", got, err, p)
+	}
+	blob := sqlite.EncodeRollup(p)
+	for _, bad := range [][]byte{nil, {9}, blob[:len(blob)-1]} {
+		if _, err := sqlite.DecodeRollup(k, bad); err == nil {
+			t.Errorf("blob %v decoded, want an error", bad)
+		}
 	}
 }

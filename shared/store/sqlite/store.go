@@ -68,7 +68,7 @@ CREATE TABLE IF NOT EXISTS rollups (
 	hour        INTEGER NOT NULL,
 	integration TEXT NOT NULL,
 	tier        INTEGER NOT NULL,
-	fields      TEXT NOT NULL,
+	fields      BLOB NOT NULL,
 	PRIMARY KEY (hour, integration, tier)
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS outbox (

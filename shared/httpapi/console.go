@@ -39,6 +39,7 @@ func (s *Server) consoleRoutes() {
 	s.handle("GET /console/{$}", c.signedIn(c.home))
 	s.handle("GET /console/queue/{queue}", c.signedIn(c.queue))
 	s.handle("GET /console/tickets/{id}", c.signedIn(c.ticketPage))
+	s.handle("GET /console/metrics", c.signedIn(c.consoleMetrics))
 	s.handle("POST /console/tickets/{id}/{action}", c.signedIn(c.act))
 	s.mux.HandleFunc("/console/", c.notFound)
 }

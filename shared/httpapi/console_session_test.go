@@ -122,6 +122,20 @@ func TestConsoleSignInNextStaysHome(t *testing.T) {
 	}
 }
 
+// Ensure the metrics page, like a queue, is where signing in leads back
+// to, its window included.
+func TestConsoleSignInBackToMetrics(t *testing.T) {
+	b := MustOpenConsole(t)
+	p := b.Get("/console/metrics?since=24h")
+	if p.Status != http.StatusSeeOther || p.Location() != b.URL+"/console/login?next="+url.QueryEscape("metrics?since=24h") {
+		t.Fatalf("signed out: %d to %q, want 303 to sign in and back", p.Status, p.Location())
+	}
+	p = b.Post("/console/login", url.Values{"key": {apiKey}, "next": {"metrics?since=24h"}})
+	if p.Status != http.StatusSeeOther || p.Location() != b.URL+"/console/metrics?since=24h" {
+		t.Errorf("signed in: %d to %q, want the metrics of 24h", p.Status, p.Location())
+	}
+}
+
 // Ensure a session ends 12 hours after sign-in: the next page sends the
 // person to sign in again and clears the cookie.
 func TestConsoleSessionExpires(t *testing.T) {

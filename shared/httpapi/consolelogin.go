@@ -41,7 +41,7 @@ func (c *console) signedIn(next consoleHandler) http.HandlerFunc {
 // relative to the console, with its query), else "": what a sign-in is
 // sent on to must never lead off tierline.
 func safeNext(next string) string {
-	if !strings.HasPrefix(next, "queue/") && !strings.HasPrefix(next, "tickets/") {
+	if !strings.HasPrefix(next, "queue/") && !strings.HasPrefix(next, "tickets/") && next != "metrics" && !strings.HasPrefix(next, "metrics?") {
 		return ""
 	}
 	u, err := url.Parse(next)

@@ -2,6 +2,7 @@ package httpapi_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -194,5 +195,22 @@ func TestConsoleQueueDeadlines(t *testing.T) {
 	}
 	if !strings.Contains(p.Body, `<meta http-equiv="refresh" content="30">`) {
 		t.Error("the queue page does not reload itself")
+	}
+}
+
+// Ensure a long queue shows its first 100 tickets in its order, says how
+// many matched, and stays under 100 KB.
+func TestConsoleQueueShowsAHundred(t *testing.T) {
+	b := NewBrowser(t, MustOpenAPIWith(t, queueConfig, httpapi.Options{}))
+	for i := range 120 {
+		mustHookAs(t, b, "monitor", hookToken, map[string]string{"title": fmt.Sprintf("Disk full on db-%d", i), "dedup_key": fmt.Sprintf("d%d", i)})
+	}
+	b.MustSignIn(apiKey)
+	p := b.MustPage("/console/queue/L1")
+	if n := len(rows(p)); n != 100 || !strings.Contains(p.Body, "Showing the first 100 of 120 tickets") {
+		t.Fatalf("%d rows, want 100 and a note of the 120", n)
+	}
+	if len(p.Body) >= 100<<10 {
+		t.Errorf("the page is %d bytes, want under 100 KB", len(p.Body))
 	}
 }

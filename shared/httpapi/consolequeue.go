@@ -43,7 +43,12 @@ type queueView struct {
 	Rows         []queueRow
 	More         bool // the store had more than the page read
 	Limit        int  // what the page reads of each tier and status
+	Matched      int  // tickets that pass the filters; the page shows queueRows of them at most
 }
+
+// queueRows is how many tickets a queue page shows, in its order: enough
+// for a shift's queue, and a page under 100 KB on a phone.
+const queueRows = 100
 
 // queueRow is one ticket of a queue page.
 type queueRow struct {
@@ -80,7 +85,11 @@ func (c *console) queue(w http.ResponseWriter, r *http.Request, sess session) {
 	}
 	v.More = more
 	now := c.now()
-	for _, t := range orderQueue(filterQueue(tickets, f, assignee), f.Order) {
+	shown := orderQueue(filterQueue(tickets, f, assignee), f.Order)
+	if v.Matched = len(shown); len(shown) > queueRows {
+		shown = shown[:queueRows]
+	}
+	for _, t := range shown {
 		v.Rows = append(v.Rows, queueRow{T: t, URL: v.Home + "/tickets/" + t.ID, Due: nextDue(t, now)})
 	}
 	c.render(w, status, queueTemplate, v)

@@ -197,7 +197,7 @@ func (s *Store) Figures(ctx context.Context, since, until time.Time) ([]figures.
 			var hour int64
 			var k figures.Key
 			var tier int
-			var blob []byte
+			var blob sql.RawBytes // decoded before the next row: no copy
 			if err := rows.Scan(&hour, &k.Integration, &tier, &blob); err != nil {
 				return err
 			}

@@ -1,7 +1,6 @@
 package httpapi
 
 import (
-	"bytes"
 	"embed"
 	"html/template"
 	"net/http"
@@ -72,30 +71,13 @@ func (s *Server) newActionView(r *http.Request, l actionlink.Link, t *ticket.Tic
 }
 
 // renderAction writes an action page with the headers of the form pages,
-// stricter: nothing may frame it, and it posts only to tierline.
+// stricter: nothing may frame it, and it posts only to tierline. The link
+// is a credential: never sent to another site (same-origin, since
+// no-referrer would make browsers post the confirm page with Origin: null).
 func (s *Server) renderAction(w http.ResponseWriter, status int, t *template.Template, data actionView) {
-	var buf bytes.Buffer
-	if err := t.ExecuteTemplate(&buf, "layout", data); err != nil {
-		s.log.Error("action page", "err", err)
-		http.Error(w, "internal error", http.StatusInternalServerError)
-		return
-	}
-	formAction := "'self'"
-	if s.config.BaseURL != "" {
-		formAction += " " + originOf(s.config.BaseURL)
-	}
-	h := w.Header()
-	h.Set("Content-Type", "text/html; charset=utf-8")
-	h.Set("Cache-Control", "no-store")
-	h.Set("X-Content-Type-Options", "nosniff")
-	// The link is a credential: never sent to another site. (no-referrer
-	// would make browsers post the confirm page with Origin: null.)
-	h.Set("Referrer-Policy", "same-origin")
-	h.Set("X-Robots-Tag", "noindex, nofollow")
-	h.Set("Content-Security-Policy", "default-src 'none'; style-src "+styleHash+"; form-action "+formAction+
+	self := selfSources(s.config.BaseURL)
+	writePage(w, s.log, status, t, data, "default-src 'none'; style-src "+styleHash+"; form-action "+self+
 		"; frame-ancestors 'none'; base-uri 'none'")
-	w.WriteHeader(status)
-	w.Write(buf.Bytes())
 }
 
 // result shows what happened, with the facts of t when there is one.

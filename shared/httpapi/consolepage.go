@@ -1,7 +1,6 @@
 package httpapi
 
 import (
-	"bytes"
 	"embed"
 	"encoding/hex"
 	"html/template"
@@ -68,26 +67,9 @@ func (c *console) newPage(r *http.Request, sess session, title string) consolePa
 // Referer to other sites, and a CSP that allows the console's own
 // stylesheet and nothing else: no script, no frame, no post elsewhere.
 func (c *console) render(w http.ResponseWriter, status int, t *template.Template, data any) {
-	var buf bytes.Buffer
-	if err := t.ExecuteTemplate(&buf, "layout", data); err != nil {
-		c.log.Error("console page", "err", err)
-		http.Error(w, "internal error", http.StatusInternalServerError)
-		return
-	}
-	self := "'self'"
-	if c.config.BaseURL != "" {
-		self += " " + originOf(c.config.BaseURL)
-	}
-	h := w.Header()
-	h.Set("Content-Type", "text/html; charset=utf-8")
-	h.Set("Cache-Control", "no-store")
-	h.Set("X-Content-Type-Options", "nosniff")
-	h.Set("Referrer-Policy", "same-origin")
-	h.Set("X-Robots-Tag", "noindex, nofollow")
-	h.Set("Content-Security-Policy", "default-src 'none'; style-src "+self+"; img-src "+self+
+	self := selfSources(c.config.BaseURL)
+	writePage(w, c.log, status, t, data, "default-src 'none'; style-src "+self+"; img-src "+self+
 		"; form-action "+self+"; frame-ancestors 'none'; base-uri 'none'")
-	w.WriteHeader(status)
-	w.Write(buf.Bytes())
 }
 
 // problemView is the data of the page that says what went wrong.

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
-	"sync"
 	"time"
 
 	"github.com/tierline/tierline/shared/figures"
@@ -41,13 +40,11 @@ var metricsWindows = []metricsWindow{
 
 const defaultMetricsWindow = "7d"
 
-// maxMetricsCalls bounds the desk.Metrics calls of one page: one for the
-// whole window (the table, the flow and the recurring list) and one per
-// bucket of the charts, at most 30 (the days of the longest window).
+// maxMetricsCalls bounds the reports of one page: one for the whole
+// window (the table, the flow and the recurring list) and one per bucket
+// of the charts, at most 30 (the days of the longest window), all of them
+// from one read of the rollups (desk.Series).
 const maxMetricsCalls = 31
-
-// metricsParallel is how many of a page's desk.Metrics calls run at once.
-const metricsParallel = 4
 
 // metricsView is the data of the metrics page.
 type metricsView struct {
@@ -222,36 +219,14 @@ func metricsBuckets(since, until time.Time, size time.Duration) [][2]time.Time {
 }
 
 // readMetrics reads the report of the whole window and one of each
-// bucket, in order: 1 + len(buckets) calls of desk.Metrics, which
-// maxMetricsCalls bounds.
+// bucket, in order, from one desk.Series (one read of the rollups);
+// maxMetricsCalls bounds the reports a page draws.
 func (c *console) readMetrics(ctx context.Context, since, until time.Time, size time.Duration, f figures.Filter) (figures.Report, []figures.Report, error) {
-	spans := append([][2]time.Time{{since, until}}, metricsBuckets(since, until, size)...)
-	if len(spans) > maxMetricsCalls {
-		return figures.Report{}, nil, ticket.Errorf(ticket.Internal, "a metrics page of %d reports: more than %d", len(spans), maxMetricsCalls)
+	spans := metricsBuckets(since, until, size)
+	if 1+len(spans) > maxMetricsCalls {
+		return figures.Report{}, nil, ticket.Errorf(ticket.Internal, "a metrics page of %d reports: more than %d", 1+len(spans), maxMetricsCalls)
 	}
-	reports := make([]figures.Report, len(spans))
-	errs := make([]error, len(spans))
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	sem := make(chan struct{}, metricsParallel)
-	var wg sync.WaitGroup
-	for i, s := range spans {
-		wg.Add(1)
-		sem <- struct{}{}
-		go func() {
-			defer func() { <-sem; wg.Done() }()
-			if reports[i], errs[i] = c.desk.Metrics(ctx, s[0], s[1], f); errs[i] != nil {
-				cancel()
-			}
-		}()
-	}
-	wg.Wait()
-	for _, err := range errs {
-		if err != nil {
-			return figures.Report{}, nil, err
-		}
-	}
-	return reports[0], reports[1:], nil
+	return c.desk.Series(ctx, since, until, spans, f)
 }
 
 func metricsRows(m wire.Metrics) []metricsRow {

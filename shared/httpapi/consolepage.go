@@ -36,7 +36,19 @@ func mustReadConsole(name string) []byte {
 }
 
 func consoleTemplate(name string) *template.Template {
-	return template.Must(template.New("").ParseFS(consoleFiles, "console/layout.html", name))
+	return template.Must(template.New("").Funcs(consoleFuncs).ParseFS(consoleFiles, "console/layout.html", name))
+}
+
+// consoleFuncs are the console templates' helpers.
+var consoleFuncs = template.FuncMap{"field": func(name, label string, options []option) selectField {
+	return selectField{name, label, options}
+}}
+
+// selectField is a labelled <select> of a filter form (layout.html's
+// "select"), its name also its id.
+type selectField struct {
+	Name, Label string
+	Options     []option
 }
 
 // consolePage is what the layout of every console page shows.

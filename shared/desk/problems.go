@@ -150,7 +150,7 @@ func wrap(err error, what string) error {
 }
 
 // OpenProblem returns the open problem of key, or nil when none is open:
-// for the metrics' recurring list (ticket.AlertKey for an integration's
+// key is ticket.AlertKey for an integration's
 // dedup key, ticket.FormKey for a form's category and subject).
 func (s *Service) OpenProblem(ctx context.Context, key ticket.RecurrenceKey) (*ticket.Ticket, error) {
 	var open *ticket.Ticket

@@ -149,9 +149,9 @@ func wrap(err error, what string) error {
 	return fmt.Errorf("%s: %w", what, err)
 }
 
-// OpenProblem returns the open problem of key, or nil when none is open:
-// key is ticket.AlertKey for an integration's
-// dedup key, ticket.FormKey for a form's category and subject).
+// OpenProblem returns the open problem of key (ticket.AlertKey for an
+// integration's dedup key, ticket.FormKey for a form's category and
+// subject), or nil when none is open.
 func (s *Service) OpenProblem(ctx context.Context, key ticket.RecurrenceKey) (*ticket.Ticket, error) {
 	var open *ticket.Ticket
 	// Upsert with a closure that stores nothing is the store's read of a
